@@ -1,0 +1,68 @@
+// The store of typed config objects: one writer applies batches, readers take immutable states.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "mesh/destination_rule.h"
+#include "mesh/object_meta.h"
+#include "mesh/service_entry.h"
+#include "mesh/virtual_service.h"
+
+namespace jib::mesh {
+
+// Every kind the store holds. Later kinds are added as alternatives here.
+using ConfigObject = std::variant<ServiceEntry, VirtualService, DestinationRule>;
+
+ConfigKey key_of(const ConfigObject& object);
+
+// The objects in force at one generation. Immutable once published.
+struct StoreState {
+  uint64_t generation = 0;
+  std::map<ConfigKey, std::shared_ptr<const ConfigObject>> objects;
+};
+using StoreStatePtr = std::shared_ptr<const StoreState>;
+
+// What one applied batch changed.
+struct ChangeEvent {
+  uint64_t generation = 0;
+  std::set<ConfigKey> changed;  // added, updated or removed keys
+  StoreStatePtr state;          // the state after the batch
+};
+
+// A set of upserts and deletes that a source applies as one update.
+struct Batch {
+  std::vector<ConfigObject> upserts;
+  std::vector<ConfigKey> deletes;
+};
+
+class ConfigStore {
+ public:
+  using Listener = std::function<void(const ChangeEvent&)>;
+
+  ConfigStore();
+
+  // Applies all of the batch, or nothing if it changes nothing; bumps the generation and calls
+  // every listener (on the caller's thread) when anything changed. Objects in the batch are
+  // already validated by the source: the store keeps whatever it is given.
+  void apply(const Batch& batch);
+
+  // The current state; cheap, safe from any thread.
+  StoreStatePtr state() const;
+
+  // Registers a listener for every later change. Not removable; register at start-up.
+  void subscribe(Listener listener);
+
+ private:
+  mutable std::mutex mutex_;
+  StoreStatePtr state_;
+  std::vector<Listener> listeners_;
+};
+
+}  // namespace jib::mesh

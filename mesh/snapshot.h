@@ -1,0 +1,76 @@
+// The immutable view of the mesh that xDS generators read: built once per push, then shared.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mesh/config_store.h"
+
+namespace jib::mesh {
+
+// One endpoint of a service: an address, its ports by service port name, and its labels.
+struct Endpoint {
+  std::string address;
+  std::map<std::string, uint32_t> ports;  // service port name -> workload port; empty: same port
+  Labels labels;
+  uint32_t weight = 0;
+  std::string service_account;
+  std::string network;
+  std::string locality;
+  // The port this endpoint listens on for the service port given.
+  uint32_t port_for(const ServicePort& service_port) const;
+};
+
+// A service as generators see it: one host of a ServiceEntry (later also a Kubernetes Service).
+struct Service {
+  std::string hostname;
+  std::string ns;
+  std::vector<ServicePort> ports;
+  ServiceEntry::Resolution resolution = ServiceEntry::Resolution::kNone;
+  ServiceEntry::Location location = ServiceEntry::Location::kMeshExternal;
+  std::vector<Endpoint> endpoints;
+  std::vector<std::string> export_to;
+  ConfigKey source;  // the object it came from
+};
+
+class Snapshot;
+using SnapshotPtr = std::shared_ptr<const Snapshot>;
+
+class Snapshot {
+ public:
+  // Builds the indexes for one store state. Never throws on odd config: what cannot be
+  // indexed is skipped (it was validated on the way in).
+  static SnapshotPtr build(const StoreStatePtr& state);
+
+  uint64_t generation() const { return state_->generation; }
+  const StoreState& state() const { return *state_; }
+
+  // All services, sorted by hostname.
+  const std::vector<Service>& services() const { return services_; }
+  // The service for an exact hostname, or nullptr.
+  const Service* service(std::string_view hostname) const;
+
+  // The DestinationRule for a host (exact match first, then the most specific wildcard), or nullptr.
+  const DestinationRule* destination_rule(std::string_view hostname) const;
+
+  // VirtualServices that are bound to the mesh (no gateways, or "mesh" listed) and claim the
+  // host, in Istio's order (oldest first; here: by namespace/name).
+  std::vector<const VirtualService*> mesh_virtual_services(std::string_view hostname) const;
+
+  // Endpoints of a service that carry every label of the subset (all of them when subset is
+  // empty or unknown to the DestinationRule).
+  std::vector<const Endpoint*> endpoints(const Service& service, std::string_view subset) const;
+
+ private:
+  StoreStatePtr state_;
+  std::vector<Service> services_;
+  std::map<std::string, size_t, std::less<>> service_by_host_;
+  std::map<std::string, const DestinationRule*, std::less<>> destination_rule_by_host_;
+  std::map<std::string, std::vector<const VirtualService*>, std::less<>> virtual_services_by_host_;
+};
+
+}  // namespace jib::mesh
