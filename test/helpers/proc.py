@@ -1,0 +1,110 @@
+"""Child processes with their output in a log file, stopped politely and then by force."""
+import os
+import re
+import signal
+import subprocess
+import time
+
+from helpers.wait import wait_until
+
+# Every process started through Process, so that a session-end hook can kill leftovers.
+_live = set()
+
+
+class Process:
+    """A child process in its own process group, stdout and stderr appended to `log_path`."""
+
+    def __init__(self, argv, log_path, env=None, cwd=None, name=None):
+        self.argv = [str(a) for a in argv]
+        self.log_path = str(log_path)
+        self.name = name or os.path.basename(self.argv[0])
+        self._log = open(self.log_path, "ab", buffering=0)
+        self._log.write(("$ " + " ".join(self.argv) + "\n").encode())
+        self.popen = subprocess.Popen(
+            self.argv,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=cwd,
+            start_new_session=True,
+        )
+        _live.add(self)
+
+    @property
+    def pid(self):
+        return self.popen.pid
+
+    def alive(self):
+        return self.popen.poll() is None
+
+    @property
+    def returncode(self):
+        return self.popen.poll()
+
+    def log_text(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def log_lines(self, pattern=None):
+        """Lines of the log; with `pattern` (a regex), only the lines that match it."""
+        lines = self.log_text().splitlines()
+        if pattern is None:
+            return lines
+        rx = re.compile(pattern)
+        return [line for line in lines if rx.search(line)]
+
+    def wait_for_log(self, pattern, timeout=10.0):
+        """Waits until a log line matches the regex `pattern`; returns the first such line."""
+        def found():
+            lines = self.log_lines(pattern)
+            if not lines and not self.alive():
+                raise AssertionError(f"{self.name} exited with {self.returncode}")
+            return lines[0] if lines else None
+        return wait_until(found, timeout, f"{self.name} log line matching {pattern!r}")
+
+    def tail(self, n=40):
+        return "\n".join(self.log_lines()[-n:])
+
+    def signal(self, sig):
+        if self.alive():
+            os.kill(self.pid, sig)
+
+    def stop(self, timeout=5.0):
+        """SIGTERM, then SIGKILL to the whole group after `timeout` s. Returns the exit code."""
+        try:
+            if self.alive():
+                os.kill(self.pid, signal.SIGTERM)
+                try:
+                    self.popen.wait(timeout)
+                except subprocess.TimeoutExpired:
+                    pass
+            self.kill()
+        finally:
+            _live.discard(self)
+            self._log.close()
+        return self.popen.returncode
+
+    def kill(self):
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.popen.wait(5)
+        except subprocess.TimeoutExpired:
+            pass
+
+
+def kill_all():
+    """Kills every Process still running (used at session end and on interpreter exit)."""
+    for p in list(_live):
+        p.kill()
+        _live.discard(p)
+
+
+def wait_exit(proc, timeout):
+    deadline = time.monotonic() + timeout
+    while proc.alive() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return not proc.alive()
