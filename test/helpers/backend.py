@@ -19,6 +19,7 @@ class Backend:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keep-alive towards Envoy
+            disable_nagle_algorithm = True  # headers and body are separate writes
 
             def _answer(self):
                 length = int(self.headers.get("content-length") or 0)

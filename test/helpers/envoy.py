@@ -120,11 +120,11 @@ class Admin:
         assert status == 200, f"config_dump: {status} {body[:200]}"
         return json.loads(body)
 
-    def config_section(self, type_suffix, dump=None):
-        """The config_dump entry whose @type ends with type_suffix (e.g. 'ClustersConfigDump')."""
+    def config_section(self, type_name, dump=None):
+        """The config_dump entry of type envoy.admin.v3.<type_name> (e.g. 'ClustersConfigDump')."""
         dump = dump or self.config_dump()
         for c in dump.get("configs", []):
-            if c.get("@type", "").endswith(type_suffix):
+            if c.get("@type", "") == "type.googleapis.com/envoy.admin.v3." + type_name:
                 return c
         return {}
 

@@ -3,7 +3,6 @@ import os
 import re
 import signal
 import subprocess
-import time
 
 from helpers.wait import wait_until
 
@@ -18,6 +17,7 @@ class Process:
         self.argv = [str(a) for a in argv]
         self.log_path = str(log_path)
         self.name = name or os.path.basename(self.argv[0])
+        self._stopped = False
         self._log = open(self.log_path, "ab", buffering=0)
         self._log.write(("$ " + " ".join(self.argv) + "\n").encode())
         self.popen = subprocess.Popen(
@@ -46,18 +46,26 @@ class Process:
         with open(self.log_path, "rb") as f:
             return f.read().decode(errors="replace")
 
-    def log_lines(self, pattern=None):
-        """Lines of the log; with `pattern` (a regex), only the lines that match it."""
-        lines = self.log_text().splitlines()
+    def log_mark(self):
+        """A position in the log; pass it as `since` to look only at what comes after."""
+        return os.path.getsize(self.log_path)
+
+    def log_lines(self, pattern=None, since=0):
+        """Lines of the log (after position `since`); with `pattern` (a regex), only the lines
+        that match it."""
+        with open(self.log_path, "rb") as f:
+            f.seek(since)
+            lines = f.read().decode(errors="replace").splitlines()
         if pattern is None:
             return lines
         rx = re.compile(pattern)
         return [line for line in lines if rx.search(line)]
 
-    def wait_for_log(self, pattern, timeout=10.0):
-        """Waits until a log line matches the regex `pattern`; returns the first such line."""
+    def wait_for_log(self, pattern, timeout=10.0, since=0):
+        """Waits until a log line (after position `since`) matches the regex `pattern`;
+        returns the first such line."""
         def found():
-            lines = self.log_lines(pattern)
+            lines = self.log_lines(pattern, since)
             if not lines and not self.alive():
                 raise AssertionError(f"{self.name} exited with {self.returncode}")
             return lines[0] if lines else None
@@ -72,6 +80,9 @@ class Process:
 
     def stop(self, timeout=5.0):
         """SIGTERM, then SIGKILL to the whole group after `timeout` s. Returns the exit code."""
+        if self._stopped:
+            return self.popen.returncode
+        self._stopped = True
         try:
             if self.alive():
                 os.kill(self.pid, signal.SIGTERM)
@@ -102,9 +113,3 @@ def kill_all():
         p.kill()
         _live.discard(p)
 
-
-def wait_exit(proc, timeout):
-    deadline = time.monotonic() + timeout
-    while proc.alive() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    return not proc.alive()
