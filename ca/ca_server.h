@@ -1,0 +1,82 @@
+// The CA as jibd runs it: CA material (self-signed or plugged-in), authenticators, the
+// IstioCertificateService on its own TLS gRPC server (15012), root rotation and serving
+// certificate renewal on a background thread. cmd/jibd owns flags and lifetime; this is the
+// whole entry point it needs.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ca/clock.h"
+#include "ca/trust_bundle.h"
+
+namespace jib::ca {
+
+struct CaServerOptions {
+  std::string listen_address = "0.0.0.0";
+  int port = 15012;  // 0 picks a free port; see CaServer::port()
+  std::string trust_domain = "cluster.local";
+
+  // Self-signed mode keeps its root here; the serving certificate lives here in both modes.
+  std::string state_dir = "/var/lib/jib/ca";
+  // Plugged-in mode when set: a directory in Istio's cacerts layout.
+  std::string cacerts_dir;
+  std::string root_key_type = "ec";  // self-signed root key: ec, ec384, rsa2048, rsa4096
+  std::chrono::seconds root_ttl{std::chrono::hours(24 * 365 * 10)};
+  std::chrono::seconds root_renew_before{std::chrono::hours(24 * 365)};
+
+  std::chrono::seconds default_cert_ttl{std::chrono::hours(24)};
+  std::chrono::seconds max_cert_ttl{std::chrono::hours(24 * 90)};
+  // How often rotation and serving-certificate renewal are checked.
+  std::chrono::seconds check_interval{std::chrono::seconds(60)};
+
+  std::vector<std::string> serving_sans = {"istiod.istio-system.svc",
+                                           "istiod.istio-system.svc.cluster.local",
+                                           "istiod.istio-system", "istiod"};
+  std::vector<std::string> extra_serving_sans;  // e.g. localhost,127.0.0.1 for tests
+  std::chrono::seconds serving_cert_ttl{std::chrono::hours(24)};
+
+  // Authenticators, tried in this order; each is enabled by its settings.
+  std::string token_audience = "istio-ca";
+  std::string token_review_url;  // TokenReview when set
+  std::string token_review_token_file;
+  std::string token_review_ca_file;
+  std::chrono::seconds token_review_cache_ttl{30};
+  std::string jwt_issuer;  // local JWT when both are set
+  std::string jwt_jwks_file;
+  bool client_cert_auth = true;
+
+  ClockPtr clock;  // null: the system clock
+};
+
+class CaServer {
+ public:
+  // Sets everything up and starts serving. Null with *error when the CA material cannot be
+  // loaded or made, an authenticator is misconfigured, or the port cannot be bound.
+  static std::unique_ptr<CaServer> create(const CaServerOptions& options, std::string* error);
+  virtual ~CaServer() = default;
+
+  // The bound port (the chosen one when options.port was 0).
+  virtual int port() const = 0;
+  // The roots workloads should trust; changes at root rotation.
+  virtual std::shared_ptr<const TrustBundle> trust_bundle() const = 0;
+  // Follows trust bundle changes (called at once with the current bundle); for the xDS
+  // snapshot. Callbacks run on the rotation thread and must be quick.
+  virtual TrustBundlePublisher& trust_bundles() = 0;
+  // Runs one rotation/renewal check now (tests, signals). Thread-safe.
+  virtual bool check_now(std::string* error) = 0;
+  // Stops serving and the background thread; idempotent. Also run by the destructor.
+  virtual void shutdown() = 0;
+};
+
+// Parses one "--ca-<name>=<value>" argument into *options. Returns true when it was a --ca-
+// flag and its value was good; false otherwise, with *error set when it was a --ca- flag with
+// a bad value and left empty when the argument is not a --ca- flag at all.
+bool parse_ca_flag(std::string_view arg, CaServerOptions* options, std::string* error);
+// One line per flag, for --help.
+std::string ca_flags_help();
+
+}  // namespace jib::ca

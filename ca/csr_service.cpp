@@ -1,0 +1,57 @@
+#include "ca/csr_service.h"
+
+#include "base/log.h"
+#include "ca/csr_validator.h"
+
+namespace jib::ca {
+
+CsrService::CsrService(std::string trust_domain, std::vector<AuthenticatorPtr> authenticators,
+                       const Authority* authority)
+    : trust_domain_(std::move(trust_domain)),
+      authenticators_(std::move(authenticators)),
+      authority_(authority) {}
+
+CaStatus CsrService::create_certificate(const AuthRequest& auth, std::string_view csr_pem,
+                                        int64_t validity_seconds, std::vector<std::string>* chain) {
+  counters_.csr_count++;
+  std::optional<ServiceAccount> caller;
+  std::string failures;
+  for (const auto& a : authenticators_) {
+    AuthResult r = a->authenticate(auth);
+    if (r.kind == AuthResult::Kind::kAccepted) {
+      caller = r.caller;
+      break;
+    }
+    if (r.kind == AuthResult::Kind::kDenied) {
+      if (!failures.empty()) failures += "; ";
+      failures += a->name() + ": " + r.message;
+    }
+  }
+  if (!caller) {
+    counters_.authentication_failure_count++;
+    if (failures.empty()) failures = "no bearer token or client certificate";
+    log::info("ca", "CSR refused: authentication failed: ", failures);
+    return CaStatus::Unauthenticated("authentication failed: " + failures);
+  }
+  const std::string identity = spiffe_id(trust_domain_, *caller);
+  ValidatedCsr csr;
+  if (auto st = validate_csr(csr_pem, identity, &csr); !st.ok()) {
+    counters_.csr_parsing_err_count++;
+    log::info("ca", "CSR refused for ", identity, ": ", st.message);
+    return st;
+  }
+  std::chrono::seconds ttl;
+  if (auto st = authority_->resolve_ttl(validity_seconds, &ttl); !st.ok()) {
+    log::info("ca", "CSR refused for ", identity, ": ", st.message);
+    return st;
+  }
+  if (auto st = authority_->sign_workload(csr.public_key, identity, ttl, chain); !st.ok()) {
+    log::error("ca", "signing failed for ", identity, ": ", st.message);
+    return st;
+  }
+  counters_.success_cert_issuance_count++;
+  log::debug("ca", "issued ", identity, " (", csr.key_description, ", ", ttl.count(), "s)");
+  return CaStatus::Ok();
+}
+
+}  // namespace jib::ca
