@@ -22,6 +22,10 @@ using ConfigObject = std::variant<ServiceEntry, VirtualService, DestinationRule>
 
 ConfigKey key_of(const ConfigObject& object);
 
+// Equal in everything but provenance (meta.source): an object that only moved within its file
+// is not a change worth a push.
+bool same_config(const ConfigObject& a, const ConfigObject& b);
+
 // The objects in force at one generation. Immutable once published.
 struct StoreState {
   uint64_t generation = 0;
@@ -50,7 +54,10 @@ class ConfigStore {
 
   // Applies all of the batch, or nothing if it changes nothing; bumps the generation and calls
   // every listener (on the caller's thread) when anything changed. Objects in the batch are
-  // already validated by the source: the store keeps whatever it is given.
+  // already validated by the source: the store keeps whatever it is given. Deletes are applied
+  // before upserts, so a batch that moves an object between sources keeps it. An upsert that is
+  // same_config() as the stored object is no change (and keeps the stored one). Listeners are
+  // called in generation order and must not call apply().
   void apply(const Batch& batch);
 
   // The current state; cheap, safe from any thread.
@@ -60,6 +67,9 @@ class ConfigStore {
   void subscribe(Listener listener);
 
  private:
+  // Serialises writers and listener calls, so that events arrive in generation order.
+  std::mutex apply_mutex_;
+  // Guards only the state pointer, so that readers never wait for listeners.
   mutable std::mutex mutex_;
   StoreStatePtr state_;
   std::vector<Listener> listeners_;

@@ -21,22 +21,26 @@ struct ClientTLSSettings {
   std::vector<std::string> subject_alt_names;
   std::string sni;
   std::optional<bool> insecure_skip_verify;
+  bool operator==(const ClientTLSSettings&) const = default;
 };
 
 struct LoadBalancerSettings {
   enum class Simple { kUnspecified, kLeastRequest, kRandom, kPassthrough, kRoundRobin, kLeastConn };
   Simple simple = Simple::kUnspecified;
+  bool operator==(const LoadBalancerSettings&) const = default;
 };
 
 struct TrafficPolicy {
   std::optional<LoadBalancerSettings> load_balancer;
   std::optional<ClientTLSSettings> tls;
+  bool operator==(const TrafficPolicy&) const = default;
 };
 
 struct Subset {
   std::string name;
   Labels labels;
   std::optional<TrafficPolicy> traffic_policy;
+  bool operator==(const Subset&) const = default;
 };
 
 struct DestinationRule {
@@ -46,6 +50,7 @@ struct DestinationRule {
   std::vector<Subset> subsets;
   std::vector<std::string> export_to;
   std::optional<WorkloadSelector> workload_selector;
+  bool operator==(const DestinationRule&) const = default;
 };
 
 }  // namespace jib::mesh

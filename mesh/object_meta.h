@@ -14,6 +14,7 @@ using Labels = std::map<std::string, std::string>;
 struct SourceLocation {
   std::string file;  // empty for objects from the API server
   int line = 0;      // 1-based line of the document's first line; 0 when unknown
+  bool operator==(const SourceLocation&) const = default;
 };
 
 struct ObjectMeta {
@@ -23,6 +24,7 @@ struct ObjectMeta {
   Labels annotations;
   std::string resource_version;
   SourceLocation source;
+  bool operator==(const ObjectMeta&) const = default;
 };
 
 // Key of an object in the store: kind as Istio names it ("VirtualService"), namespace, name.

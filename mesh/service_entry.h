@@ -16,6 +16,7 @@ struct ServicePort {
   std::string protocol;  // upper case: HTTP, HTTP2, GRPC, TCP, TLS, HTTPS, MONGO, ...
   std::string name;
   uint32_t target_port = 0;  // 0 when unset
+  bool operator==(const ServicePort&) const = default;
 };
 
 // One workload address; also the spec of a WorkloadEntry.
@@ -27,10 +28,12 @@ struct WorkloadEntrySpec {
   std::string locality;
   uint32_t weight = 0;  // 0 when unset
   std::string service_account;
+  bool operator==(const WorkloadEntrySpec&) const = default;
 };
 
 struct WorkloadSelector {
   Labels match_labels;
+  bool operator==(const WorkloadSelector&) const = default;
 };
 
 struct ServiceEntry {
@@ -47,6 +50,7 @@ struct ServiceEntry {
   std::optional<WorkloadSelector> workload_selector;
   std::vector<std::string> export_to;
   std::vector<std::string> subject_alt_names;
+  bool operator==(const ServiceEntry&) const = default;
 };
 
 }  // namespace jib::mesh

@@ -37,6 +37,15 @@ struct Service {
   ConfigKey source;  // the object it came from
 };
 
+// Istio's reading of a host in a VirtualService or DestinationRule: a short name ("reviews")
+// means the service of that name in the object's namespace, reviews.<ns>.svc.cluster.local.
+// Names with a dot, and "*", are returned as they are.
+std::string resolve_short_name(std::string_view host, std::string_view ns);
+
+// Istio's host matching: equal, or the pattern starts with "*" and the host ends with the rest
+// ("*.example.com" matches "a.b.example.com"; "*" matches everything).
+bool host_matches(std::string_view pattern, std::string_view hostname);
+
 class Snapshot;
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 
@@ -54,7 +63,10 @@ class Snapshot {
   // The service for an exact hostname, or nullptr.
   const Service* service(std::string_view hostname) const;
 
-  // The DestinationRule for a host (exact match first, then the most specific wildcard), or nullptr.
+  // The DestinationRule for a host (exact match first, then the most specific wildcard), or
+  // nullptr. When rules in several namespaces claim the same host, the one in the namespace of the
+  // service with that hostname wins, else the first by namespace/name. (Istio also prefers the
+  // client proxy's namespace; that needs a proxy and is left to the caller.)
   const DestinationRule* destination_rule(std::string_view hostname) const;
 
   // VirtualServices that are bound to the mesh (no gateways, or "mesh" listed) and claim the
@@ -69,7 +81,8 @@ class Snapshot {
   StoreStatePtr state_;
   std::vector<Service> services_;
   std::map<std::string, size_t, std::less<>> service_by_host_;
-  std::map<std::string, const DestinationRule*, std::less<>> destination_rule_by_host_;
+  // Host as written (short names resolved) -> rules claiming it, by namespace/name.
+  std::map<std::string, std::vector<const DestinationRule*>, std::less<>> destination_rule_by_host_;
   std::map<std::string, std::vector<const VirtualService*>, std::less<>> virtual_services_by_host_;
 };
 

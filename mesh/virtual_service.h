@@ -44,33 +44,39 @@ struct HTTPMatchRequest {
   std::vector<std::string> gateways;
   bool ignore_uri_case = false;
   std::string source_namespace;
+  bool operator==(const HTTPMatchRequest&) const = default;
 };
 
 struct PortSelector {
   uint32_t number = 0;
+  bool operator==(const PortSelector&) const = default;
 };
 
 struct Destination {
   std::string host;
   std::string subset;
   std::optional<PortSelector> port;
+  bool operator==(const Destination&) const = default;
 };
 
 struct HeaderOperations {
   std::map<std::string, std::string> set;
   std::map<std::string, std::string> add;
   std::vector<std::string> remove;
+  bool operator==(const HeaderOperations&) const = default;
 };
 
 struct Headers {
   HeaderOperations request;
   HeaderOperations response;
+  bool operator==(const Headers&) const = default;
 };
 
 struct HTTPRouteDestination {
   Destination destination;
   int32_t weight = 0;  // 0 when unset
   std::optional<Headers> headers;
+  bool operator==(const HTTPRouteDestination&) const = default;
 };
 
 struct HTTPRedirect {
@@ -79,6 +85,7 @@ struct HTTPRedirect {
   uint32_t port = 0;
   std::string scheme;
   uint32_t redirect_code = 0;
+  bool operator==(const HTTPRedirect&) const = default;
 };
 
 struct HTTPRewrite {
@@ -86,6 +93,7 @@ struct HTTPRewrite {
   std::string authority;
   std::optional<std::string> uri_regex_match;
   std::optional<std::string> uri_regex_rewrite;
+  bool operator==(const HTTPRewrite&) const = default;
 };
 
 struct HTTPRetry {
@@ -93,11 +101,13 @@ struct HTTPRetry {
   std::optional<Duration> per_try_timeout;
   std::string retry_on;
   std::optional<bool> retry_remote_localities;
+  bool operator==(const HTTPRetry&) const = default;
 };
 
 struct HTTPDirectResponse {
   uint32_t status = 0;
   std::optional<std::string> body;
+  bool operator==(const HTTPDirectResponse&) const = default;
 };
 
 struct HTTPRoute {
@@ -110,6 +120,7 @@ struct HTTPRoute {
   std::optional<Duration> timeout;
   std::optional<HTTPRetry> retries;
   std::optional<Headers> headers;
+  bool operator==(const HTTPRoute&) const = default;
 };
 
 struct L4MatchAttributes {
@@ -118,16 +129,19 @@ struct L4MatchAttributes {
   Labels source_labels;
   std::vector<std::string> gateways;
   std::string source_namespace;
+  bool operator==(const L4MatchAttributes&) const = default;
 };
 
 struct RouteDestination {
   Destination destination;
   int32_t weight = 0;
+  bool operator==(const RouteDestination&) const = default;
 };
 
 struct TCPRoute {
   std::vector<L4MatchAttributes> match;
   std::vector<RouteDestination> route;
+  bool operator==(const TCPRoute&) const = default;
 };
 
 struct VirtualService {
@@ -137,6 +151,7 @@ struct VirtualService {
   std::vector<HTTPRoute> http;
   std::vector<TCPRoute> tcp;
   std::vector<std::string> export_to;
+  bool operator==(const VirtualService&) const = default;
 };
 
 }  // namespace jib::mesh

@@ -1,0 +1,161 @@
+#include "mesh/parse.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <array>
+
+#include "mesh/decode_kinds.h"
+#include "mesh/validate.h"
+#include "mesh/yaml_decoder.h"
+
+namespace jib::mesh {
+namespace {
+
+using detail::Decoder;
+
+constexpr std::array<std::string_view, 3> kApiVersions = {
+    "networking.istio.io/v1alpha3", "networking.istio.io/v1beta1", "networking.istio.io/v1"};
+
+// Server-set metadata that a file exported from a cluster carries; meaningless here.
+bool is_server_metadata(std::string_view key) {
+  static constexpr std::array<std::string_view, 9> kKeys = {
+      "uid",           "creationTimestamp", "generation",
+      "managedFields", "selfLink",          "ownerReferences",
+      "finalizers",    "deletionTimestamp", "generateName"};
+  for (auto k : kKeys) {
+    if (k == key) return true;
+  }
+  return false;
+}
+
+std::string scalar_or_empty(const YAML::Node& node) {
+  return node.IsDefined() && node.IsScalar() ? node.Scalar() : std::string();
+}
+
+void decode_metadata(Decoder& d, const YAML::Node& node, ObjectMeta& meta) {
+  d.fields(node, "metadata", [&](std::string_view key, const YAML::Node& v, const std::string& p) {
+    if (key == "name") return d.str(v, p, meta.name);
+    if (key == "namespace") return d.str(v, p, meta.ns);
+    if (key == "labels") return d.string_map(v, p, meta.labels);
+    if (key == "annotations") return d.string_map(v, p, meta.annotations);
+    if (key == "resourceVersion") return d.str(v, p, meta.resource_version);
+    return is_server_metadata(key);
+  });
+}
+
+// Decodes one kind: metadata first, so that spec errors already name the object.
+template <typename T, typename DecodeSpec>
+void decode_object(Decoder& d, const YAML::Node& doc, const std::string& kind, T& out,
+                   DecodeSpec decode_spec) {
+  YAML::Node metadata = doc["metadata"];
+  if (metadata.IsDefined() && !metadata.IsNull()) decode_metadata(d, metadata, out.meta);
+  // An empty namespace in YAML means the default one, as kubectl reads it.
+  if (out.meta.ns.empty()) out.meta.ns = "default";
+  d.set_object(kind + " " + out.meta.ns + "/" + out.meta.name);
+  YAML::Node spec = doc["spec"];
+  if (spec.IsDefined() && !spec.IsNull()) decode_spec(d, spec, out);
+}
+
+void parse_document(const YAML::Node& doc, const std::string& file, ParseResult& result) {
+  FieldLines lines;
+  Decoder d(file, &result.errors, &result.warnings, &lines);
+  const size_t errors_before = result.errors.size();
+  if (!doc.IsMap()) {
+    d.error(doc, "", "document is not an object");
+    return;
+  }
+  const std::string kind = scalar_or_empty(doc["kind"]);
+  const std::string api_version = scalar_or_empty(doc["apiVersion"]);
+  lines[""] = Decoder::line_of(doc);
+  if (kind != "ServiceEntry" && kind != "VirtualService" && kind != "DestinationRule") {
+    d.set_object(kind.empty() ? std::string()
+                              : kind + " " + scalar_or_empty(doc["metadata"]["name"]));
+    if (kind.empty()) {
+      d.error(doc, "kind", "required");
+    } else {
+      d.warn(doc["kind"], "kind", "unknown kind " + kind + ", object ignored");
+    }
+    return;
+  }
+  for (const auto& kv : doc) {
+    const std::string key = kv.first.Scalar();
+    d.record(kv.first, key);
+    if (key != "apiVersion" && key != "kind" && key != "metadata" && key != "spec" &&
+        key != "status") {
+      d.warn(kv.first, key, "unknown field, ignored");
+    }
+  }
+
+  ConfigObject object;
+  if (kind == "ServiceEntry") {
+    decode_object(d, doc, kind, object.emplace<ServiceEntry>(), detail::decode_service_entry);
+  } else if (kind == "VirtualService") {
+    decode_object(d, doc, kind, object.emplace<VirtualService>(), detail::decode_virtual_service);
+  } else {
+    decode_object(d, doc, kind, object.emplace<DestinationRule>(), detail::decode_destination_rule);
+  }
+  bool known_version = false;
+  for (auto v : kApiVersions) known_version = known_version || v == api_version;
+  if (!known_version) {
+    d.error(doc["apiVersion"].IsDefined() ? doc["apiVersion"] : doc, "apiVersion",
+            "unsupported apiVersion \"" + api_version + "\" for " + kind +
+                " (expected networking.istio.io/v1alpha3, v1beta1 or v1)");
+  }
+  if (result.errors.size() != errors_before) return;
+  std::visit([&](auto& o) { o.meta.source = SourceLocation{file, lines[""]}; }, object);
+  result.objects.push_back(std::move(object));
+  result.lines.push_back(std::move(lines));
+}
+
+}  // namespace
+
+std::string ConfigError::str() const {
+  std::string out = file.empty() ? std::string("<api>") : file;
+  if (line > 0) out += ":" + std::to_string(line);
+  out += ": ";
+  if (!object.empty()) out += object + ": ";
+  if (!field.empty()) out += field + ": ";
+  return out + message;
+}
+
+ParseResult parse_yaml(std::string_view text, const std::string& file_name) {
+  ParseResult result;
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& e) {
+    result.errors.push_back(
+        ConfigError{file_name, e.mark.is_null() ? 0 : e.mark.line + 1, "", "", e.msg});
+    return result;
+  }
+  for (const auto& doc : docs) {
+    if (!doc.IsDefined() || doc.IsNull()) continue;  // "---" with nothing after it
+    try {
+      parse_document(doc, file_name, result);
+    } catch (const YAML::Exception& e) {
+      // Defensive: the decoder checks node types first, but yaml-cpp may still throw.
+      result.errors.push_back(
+          ConfigError{file_name, e.mark.is_null() ? 0 : e.mark.line + 1, "", "", e.msg});
+    }
+  }
+  return result;
+}
+
+ParseResult parse_and_validate(std::string_view text, const std::string& file_name) {
+  ParseResult parsed = parse_yaml(text, file_name);
+  ParseResult out;
+  out.errors = std::move(parsed.errors);
+  out.warnings = std::move(parsed.warnings);
+  for (size_t i = 0; i < parsed.objects.size(); ++i) {
+    ConfigErrors errors = validate(parsed.objects[i], &parsed.lines[i]);
+    if (errors.empty()) {
+      out.objects.push_back(std::move(parsed.objects[i]));
+      out.lines.push_back(std::move(parsed.lines[i]));
+    } else {
+      out.errors.insert(out.errors.end(), errors.begin(), errors.end());
+    }
+  }
+  return out;
+}
+
+}  // namespace jib::mesh

@@ -1,0 +1,30 @@
+// Reading Istio config objects from YAML or JSON text (one code path: JSON is parsed as YAML).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mesh/config_error.h"
+#include "mesh/config_store.h"
+
+namespace jib::mesh {
+
+struct ParseResult {
+  // Objects that parsed without error, in document order. Not yet validated.
+  std::vector<ConfigObject> objects;
+  // lines[i] maps field paths of objects[i] to their lines, for validation messages.
+  std::vector<FieldLines> lines;
+  // Every error found; an object with any error is left out of `objects`.
+  ConfigErrors errors;
+  // Things ignored on purpose (unknown kinds and fields): the daemon is lenient.
+  ConfigErrors warnings;
+};
+
+// Parses every document of a multi-document YAML (or JSON) text. Never throws.
+ParseResult parse_yaml(std::string_view text, const std::string& file_name);
+
+// parse_yaml, then validate() each object; objects that fail validation move to the errors.
+ParseResult parse_and_validate(std::string_view text, const std::string& file_name);
+
+}  // namespace jib::mesh
