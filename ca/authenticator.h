@@ -16,7 +16,8 @@ namespace jib::ca {
 struct AuthRequest {
   // The bearer token from the "authorization: Bearer <token>" request metadata, if any.
   std::optional<std::string> bearer_token;
-  // The TLS client's certificate chain as PEM, leaf first; empty without a client certificate.
+  // The TLS client certificate and any chain it sent, as PEM texts (each may hold several
+  // certificates), leaf first; empty without a client certificate.
   std::vector<std::string> peer_chain_pem;
 };
 

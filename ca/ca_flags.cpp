@@ -178,6 +178,27 @@ bool parse_ca_flag(std::string_view arg, CaServerOptions* options, std::string* 
   return true;
 }
 
+bool parse_ca_flags(const std::vector<std::string>& args, CaServerOptions* options,
+                    std::vector<std::string>* unknown, std::string* error) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    if (arg.substr(0, 5) != "--ca-") {
+      unknown->push_back(args[i]);
+      continue;
+    }
+    std::string joined(arg);
+    if (arg.find('=') == std::string_view::npos && i + 1 < args.size() &&
+        args[i + 1].substr(0, 2) != "--") {
+      joined += "=" + args[++i];
+    }
+    if (!parse_ca_flag(joined, options, error)) {
+      if (error->empty()) *error = "bad flag " + joined;
+      return false;
+    }
+  }
+  return true;
+}
+
 std::string ca_flags_help() {
   std::string out;
   for (const auto& [name, flag] : flags()) {

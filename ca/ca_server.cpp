@@ -36,12 +36,23 @@ class CaServerImpl final : public CaServer {
     serving_ = std::make_unique<ServingCert>(options_.state_dir + "/serving", sans,
                                              options_.serving_cert_ttl, &authority_, clock_);
     if (!serving_->renew_if_needed(error)) return false;
-    if (!start_grpc(error)) return false;
+    if (options_.own_server && !start_grpc(error)) return false;
     thread_ = std::thread([this] { run_checks(); });
     return true;
   }
 
-  int port() const override { return port_; }
+  int port() const override { return options_.own_server ? port_ : -1; }
+  grpc::Service* grpc_service() override { return grpc_service_.get(); }
+  std::shared_ptr<grpc::ServerCredentials> tls_credentials() const override {
+    auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+        serving_->key_path(), serving_->chain_path(), 1);
+    grpc::experimental::TlsServerCredentialsOptions tls(provider);
+    tls.watch_identity_key_cert_pairs();
+    // Client certificates are optional (tokens are the other way in) and checked by the
+    // client-cert authenticator against the live trust bundle, not by the TLS layer.
+    tls.set_cert_request_type(GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
+    return grpc::experimental::TlsServerCredentials(tls);
+  }
   std::shared_ptr<const TrustBundle> trust_bundle() const override { return bundles_.current(); }
   TrustBundlePublisher& trust_bundles() override { return bundles_; }
 
@@ -111,16 +122,9 @@ class CaServerImpl final : public CaServer {
   }
 
   bool start_grpc(std::string* error) {
-    auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
-        serving_->key_path(), serving_->chain_path(), 1);
-    grpc::experimental::TlsServerCredentialsOptions tls(provider);
-    tls.watch_identity_key_cert_pairs();
-    // Client certificates are optional (tokens are the other way in) and checked by the
-    // client-cert authenticator against the live trust bundle, not by the TLS layer.
-    tls.set_cert_request_type(GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
     grpc::ServerBuilder builder;
     builder.AddListeningPort(options_.listen_address + ":" + std::to_string(options_.port),
-                             grpc::experimental::TlsServerCredentials(tls), &port_);
+                             tls_credentials(), &port_);
     builder.RegisterService(grpc_service_.get());
     server_ = builder.BuildAndStart();
     if (!server_ || port_ == 0) {

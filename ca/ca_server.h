@@ -10,6 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include <grpcpp/impl/service_type.h>
+#include <grpcpp/security/server_credentials.h>
+
 #include "ca/clock.h"
 #include "ca/trust_bundle.h"
 
@@ -18,6 +21,9 @@ namespace jib::ca {
 struct CaServerOptions {
   std::string listen_address = "0.0.0.0";
   int port = 15012;  // 0 picks a free port; see CaServer::port()
+  // False: start no gRPC server; the caller registers grpc_service() on its own server (e.g.
+  // beside secure xDS on 15012, as istiod does) with tls_credentials().
+  bool own_server = true;
   std::string trust_domain = "cluster.local";
 
   // Self-signed mode keeps its root here; the serving certificate lives here in both modes.
@@ -59,8 +65,14 @@ class CaServer {
   static std::unique_ptr<CaServer> create(const CaServerOptions& options, std::string* error);
   virtual ~CaServer() = default;
 
-  // The bound port (the chosen one when options.port was 0).
+  // The bound port (the chosen one when options.port was 0); -1 without own_server.
   virtual int port() const = 0;
+  // The IstioCertificateService, for registering on a server the caller owns. Lives as long
+  // as this CaServer.
+  virtual grpc::Service* grpc_service() = 0;
+  // TLS server credentials with the CA's renewing serving certificate; client certificates are
+  // requested but optional (checked by the client-cert authenticator).
+  virtual std::shared_ptr<grpc::ServerCredentials> tls_credentials() const = 0;
   // The roots workloads should trust; changes at root rotation.
   virtual std::shared_ptr<const TrustBundle> trust_bundle() const = 0;
   // Follows trust bundle changes (called at once with the current bundle); for the xDS
@@ -76,6 +88,10 @@ class CaServer {
 // flag and its value was good; false otherwise, with *error set when it was a --ca- flag with
 // a bad value and left empty when the argument is not a --ca- flag at all.
 bool parse_ca_flag(std::string_view arg, CaServerOptions* options, std::string* error);
+// Parses every --ca-* flag in `args` ("--ca-x=v" or "--ca-x v"), e.g. jibd's Options::rest.
+// Arguments that are not --ca-* flags go to *unknown. False with *error on a bad --ca- flag.
+bool parse_ca_flags(const std::vector<std::string>& args, CaServerOptions* options,
+                    std::vector<std::string>* unknown, std::string* error);
 // One line per flag, for --help.
 std::string ca_flags_help();
 

@@ -27,7 +27,9 @@ class ClientCertAuthenticator final : public Authenticator {
     for (const auto& pem : bundle->roots_pem) certs_from_pem(pem, &roots);
     std::vector<X509*> root_ptrs, inter;
     for (auto& r : roots) root_ptrs.push_back(r.get());
-    for (size_t i = 1; i < chain.size(); ++i) inter.push_back(chain[i].get());
+    for (size_t i = 1; i < chain.size(); ++i) {
+      if (X509_cmp(chain[i].get(), chain[0].get()) != 0) inter.push_back(chain[i].get());
+    }
     std::string err =
         verify_chain(chain[0].get(), inter, root_ptrs, clock_->now(), X509_PURPOSE_SSL_CLIENT);
     if (!err.empty()) {

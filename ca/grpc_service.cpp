@@ -19,10 +19,16 @@ AuthRequest auth_request_from(const grpc::ServerContext& context) {
   }
   auto auth = context.auth_context();
   if (auth) {
-    // The chain property carries the full presented chain; older peers only the leaf.
-    auto chain = auth->FindPropertyValues(GRPC_X509_PEM_CERT_CHAIN_PROPERTY_NAME);
-    if (chain.empty()) chain = auth->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
-    for (const auto& c : chain) out.peer_chain_pem.emplace_back(c.data(), c.size());
+    // The leaf comes from its own property: on the server side OpenSSL's peer chain leaves
+    // the leaf out. The chain property adds what the client sent besides it.
+    for (const auto& c : auth->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME)) {
+      out.peer_chain_pem.emplace_back(c.data(), c.size());
+    }
+    if (!out.peer_chain_pem.empty()) {
+      for (const auto& c : auth->FindPropertyValues(GRPC_X509_PEM_CERT_CHAIN_PROPERTY_NAME)) {
+        out.peer_chain_pem.emplace_back(c.data(), c.size());
+      }
+    }
   }
   return out;
 }

@@ -1,0 +1,12 @@
+// jibctl subcommands share this shape: one file each, dispatched by main.cpp.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+namespace jib::ctl {
+
+// Runs `jibctl csr ...`; args exclude the subcommand name. Returns the process exit code.
+int run_csr(const std::vector<std::string_view>& args);
+
+}  // namespace jib::ctl
