@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <array>
 
 #include "mesh/decode_kinds.h"
@@ -68,8 +69,9 @@ void parse_document(const YAML::Node& doc, const std::string& file, ParseResult&
   const std::string api_version = scalar_or_empty(doc["apiVersion"]);
   lines[""] = Decoder::line_of(doc);
   if (kind != "ServiceEntry" && kind != "VirtualService" && kind != "DestinationRule") {
-    d.set_object(kind.empty() ? std::string()
-                              : kind + " " + scalar_or_empty(doc["metadata"]["name"]));
+    const YAML::Node metadata = doc["metadata"];
+    const std::string name = metadata.IsMap() ? scalar_or_empty(metadata["name"]) : "";
+    d.set_object(name.empty() ? kind : kind + " " + name);
     if (kind.empty()) {
       d.error(doc, "kind", "required");
     } else {
@@ -142,6 +144,7 @@ ParseResult parse_yaml(std::string_view text, const std::string& file_name) {
 }
 
 ParseResult parse_and_validate(std::string_view text, const std::string& file_name) {
+  // Errors are gathered by phase (parse, then validation); a reader wants them by line.
   ParseResult parsed = parse_yaml(text, file_name);
   ParseResult out;
   out.errors = std::move(parsed.errors);
@@ -155,6 +158,8 @@ ParseResult parse_and_validate(std::string_view text, const std::string& file_na
       out.errors.insert(out.errors.end(), errors.begin(), errors.end());
     }
   }
+  std::stable_sort(out.errors.begin(), out.errors.end(),
+                   [](const ConfigError& a, const ConfigError& b) { return a.line < b.line; });
   return out;
 }
 

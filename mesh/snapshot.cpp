@@ -32,8 +32,9 @@ std::vector<Endpoint> endpoints_for(const ServiceEntry& se, const std::string& h
     case Resolution::kDns:
     case Resolution::kDnsRoundRobin:
       for (const auto& we : se.endpoints) out.push_back(to_endpoint(we));
-      // Without endpoints the proxy resolves the host name itself.
-      if (se.endpoints.empty() && host.find('*') == std::string::npos) {
+      // Without endpoints the proxy resolves the host name itself (unless a workload selector
+      // says the endpoints are WorkloadEntries, which a later issue adds).
+      if (se.endpoints.empty() && !se.workload_selector && host.find('*') == std::string::npos) {
         Endpoint ep;
         ep.address = host;
         out.push_back(std::move(ep));

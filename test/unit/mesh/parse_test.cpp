@@ -354,6 +354,27 @@ TEST(Parse, JsonDestinationRuleEqualsYaml) {
   EXPECT_EQ(dj, dy);
 }
 
+TEST(Parse, JsonWithTabsAndAJsonListOfFields) {
+  auto r = parse_yaml(
+      "{\n\t\"apiVersion\": \"networking.istio.io/v1\",\n\t\"kind\": "
+      "\"DestinationRule\",\n\t\"metadata\": {\"name\": \"d\"},\n\t\"spec\": "
+      "{\"host\": \"a.example.com\", \"subsets\": [{\"name\": \"v1\", "
+      "\"labels\": {\"version\": \"1\"}}]}\n}\n",
+      "tabs.json");
+  const auto& dr = only<DestinationRule>(r);
+  EXPECT_EQ(dr.host, "a.example.com");
+  EXPECT_EQ(dr.subsets.at(0).labels.at("version"), "1");
+  EXPECT_EQ(r.lines.at(0).at("spec"), 5);
+}
+
+TEST(Parse, UnknownKindWithOddMetadataIsStillOnlyAWarning) {
+  auto r = parse_yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: just-a-string\n", "cm.yaml");
+  EXPECT_TRUE(r.errors.empty());
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(r.warnings[0].str(),
+            "cm.yaml:2: ConfigMap: kind: unknown kind ConfigMap, object ignored");
+}
+
 TEST(Parse, MultiDocumentFileKeepsOrderAndLines) {
   auto r = parse_yaml(
       std::string(kServiceEntry) + "---\n" + kDestinationRule + "\n---\n---\n" + kVirtualService,
