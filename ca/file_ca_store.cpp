@@ -14,21 +14,6 @@ bool exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
-bool make_dirs(const std::string& dir, std::string* error) {
-  std::string partial;
-  size_t pos = 0;
-  while (pos != std::string::npos) {
-    pos = dir.find('/', pos + 1);
-    partial = dir.substr(0, pos);
-    if (partial.empty() || exists(partial)) continue;
-    if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) {
-      *error = "mkdir " + partial + ": " + std::strerror(errno);
-      return false;
-    }
-  }
-  return true;
-}
-
 class FileCaStore final : public CaStore {
  public:
   explicit FileCaStore(std::string dir) : dir_(std::move(dir)) {}

@@ -181,6 +181,21 @@ bool write_file_atomic(const std::string& path, std::string_view data, unsigned 
   return true;
 }
 
+bool make_dirs(const std::string& dir, std::string* error) {
+  size_t pos = 0;
+  while (pos != std::string::npos) {
+    pos = dir.find('/', pos + 1);
+    std::string partial = dir.substr(0, pos);
+    struct stat st;
+    if (partial.empty() || ::stat(partial.c_str(), &st) == 0) continue;
+    if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) {
+      *error = "mkdir " + partial + ": " + std::strerror(errno);
+      return false;
+    }
+  }
+  return true;
+}
+
 bool read_file(const std::string& path, std::string* out, std::string* error) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {

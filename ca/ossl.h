@@ -82,6 +82,8 @@ bool key_matches_cert(EVP_PKEY* key, X509* cert);
 // Writes `data` to `path` atomically (temp file, fsync, rename) with the given mode.
 bool write_file_atomic(const std::string& path, std::string_view data, unsigned mode,
                        std::string* error);
+// Creates `dir` and missing parents with mode 0700 (they may hold keys).
+bool make_dirs(const std::string& dir, std::string* error);
 bool read_file(const std::string& path, std::string* out, std::string* error);
 
 }  // namespace jib::ca

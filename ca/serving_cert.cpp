@@ -23,10 +23,7 @@ bool ServingCert::renew_if_needed(std::string* error) {
   KeyCertBundlePtr ca = authority_->bundle();
   TimePoint now = clock_->now();
   if (key_ && ca == issued_by_ && now < renew_at_) return true;
-  if (::mkdir(dir_.c_str(), 0700) != 0 && errno != EEXIST) {
-    *error = "mkdir " + dir_ + ": " + std::strerror(errno);
-    return false;
-  }
+  if (!make_dirs(dir_, error)) return false;
   bool new_key = !key_;
   if (new_key) {
     key_ = generate_key("ec");
