@@ -45,3 +45,6 @@ add_library(jib_envoy_protos STATIC ${proto_srcs})
 target_include_directories(jib_envoy_protos SYSTEM PUBLIC ${gen_dir})
 target_link_libraries(jib_envoy_protos PUBLIC protobuf::libprotobuf gRPC::grpc++)
 target_compile_options(jib_envoy_protos PRIVATE -w)
+# protoc 3.21 does not escape C++20 keywords: jwt_authn has a field named `requires`. The
+# generated code is compiled as C++17; a C++20 file must not include that one header.
+set_target_properties(jib_envoy_protos PROPERTIES CXX_STANDARD 17)

@@ -1,0 +1,109 @@
+// jibd: the control plane daemon. Wires sources, store, push queue, xDS and HTTP together.
+#include <csignal>
+#include <cstdio>
+
+#include <grpcpp/grpcpp.h>
+
+#include "base/http_server.h"
+#include "base/log.h"
+#include "base/metrics.h"
+#include "cmd/jibd/debug_endpoints.h"
+#include "cmd/jibd/options.h"
+#include "mesh/config_store.h"
+#include "mesh/file_source.h"
+#include "mesh/snapshot.h"
+#include "xds/ads_server.h"
+#include "xds/push_queue.h"
+
+namespace jib::jibd {
+namespace {
+
+constexpr std::string_view kLog = "jibd";
+
+int wait_for_signal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int signal = 0;
+  sigwait(&set, &signal);
+  return signal;
+}
+
+int run(const Options& options) {
+  // Block the stop signals in every thread; the main thread takes them with sigwait.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+
+  std::atomic<bool> ready{false};
+  mesh::ConfigStore store;
+  mesh::FileSource files({options.config_dir, options.debounce}, store);
+  size_t errors = files.load();
+  log::info(kLog, "loaded ", store.state()->objects.size(), " objects from ", options.config_dir,
+            " (", errors, " errors)");
+
+  xds::XdsMetrics metrics(metrics::Registry::global());
+  auto initial = std::make_shared<const xds::PushContext>(mesh::Snapshot::build(store.state()));
+  xds::AdsServer ads(initial, metrics);
+  xds::PushQueue queue({options.debounce, options.debounce_max},
+                       [&](mesh::SnapshotPtr snapshot, const std::set<mesh::ConfigKey>&) {
+                         metrics.snapshots.inc();
+                         ads.push(std::make_shared<const xds::PushContext>(std::move(snapshot)));
+                       });
+  store.subscribe([&queue](const mesh::ChangeEvent& event) { queue.enqueue(event); });
+  queue.start();
+
+  grpc::ServerBuilder builder;
+  int xds_port = 0;
+  builder.AddListeningPort(options.bind + ":" + std::to_string(options.xds_port),
+                           grpc::InsecureServerCredentials(), &xds_port);
+  builder.RegisterService(&ads);
+  builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
+  auto grpc_server = builder.BuildAndStart();
+  if (!grpc_server || xds_port == 0) {
+    log::error(kLog, "cannot listen for xds on ", options.bind, ":", options.xds_port);
+    return 1;
+  }
+  log::info(kLog, "xds listening on ", options.bind, ":", xds_port);
+
+  std::string error;
+  auto http_server = http::serve(options.bind, options.http_port,
+                                 debug_handlers({ready, store, ads}), &error);
+  if (!http_server) {
+    log::error(kLog, error);
+    return 1;
+  }
+  log::info(kLog, "http listening on ", options.bind, ":", http_server->port());
+
+  files.start();
+  ready = true;
+  int signal = wait_for_signal();
+  log::info(kLog, "stopping on signal ", signal);
+  ready = false;
+  files.stop();
+  queue.stop();
+  http_server->stop();
+  grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  return 0;
+}
+
+}  // namespace
+}  // namespace jib::jibd
+
+int main(int argc, char** argv) {
+  jib::jibd::Options options;
+  std::string error;
+  if (!jib::jibd::parse_options(argc, argv, &options, &error)) {
+    std::fprintf(stderr, "jibd: %s\n", error.c_str());
+    return 2;
+  }
+  if (!options.rest.empty()) {
+    std::fprintf(stderr, "jibd: unknown flag %s (see --help)\n", options.rest.front().c_str());
+    return 2;
+  }
+  jib::log::set_level(options.log_level);
+  return jib::jibd::run(options);
+}

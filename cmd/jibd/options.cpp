@@ -1,0 +1,100 @@
+#include "cmd/jibd/options.h"
+
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <string_view>
+
+namespace jib::jibd {
+namespace {
+
+constexpr const char* kUsage = R"(usage: jibd --config-dir DIR [flags]
+
+  --config-dir DIR      directory of Istio YAML to serve (watched for changes)
+  --bind ADDR           address to listen on (default 0.0.0.0)
+  --xds-port N          plaintext ADS gRPC port (default 15010; 0 picks a free port)
+  --http-port N         /ready, /metrics and /debug/* (default 15014; 0 picks a free port)
+  --ca-port N           CA and secure xDS port (default 15012; 0 picks a free port)
+  --debounce-ms N       quiet period before a push (default 100)
+  --debounce-max-ms N   longest a change waits for a push (default 1000)
+  --log-level LEVEL     debug, info, warn or error (default info)
+)";
+
+bool parse_int(std::string_view text, int min, int max, int* out) {
+  int value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < min || value > max) return false;
+  *out = value;
+  return true;
+}
+
+}  // namespace
+
+bool parse_options(int argc, char** argv, Options* out, std::string* error) {
+  using Setter = std::function<bool(std::string_view)>;
+  auto port = [](int* field) {
+    return [field](std::string_view v) { return parse_int(v, 0, 65535, field); };
+  };
+  auto millis = [](std::chrono::milliseconds* field) {
+    return [field](std::string_view v) {
+      int n = 0;
+      if (!parse_int(v, 0, 3600 * 1000, &n)) return false;
+      *field = std::chrono::milliseconds(n);
+      return true;
+    };
+  };
+  std::map<std::string_view, Setter> flags = {
+      {"--config-dir", [out](std::string_view v) { out->config_dir = v; return !v.empty(); }},
+      {"--bind", [out](std::string_view v) { out->bind = v; return !v.empty(); }},
+      {"--xds-port", port(&out->xds_port)},
+      {"--http-port", port(&out->http_port)},
+      {"--ca-port", port(&out->ca_port)},
+      {"--debounce-ms", millis(&out->debounce)},
+      {"--debounce-max-ms", millis(&out->debounce_max)},
+      {"--log-level", [out](std::string_view v) { return log::parse_level(v, &out->log_level); }},
+  };
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      std::exit(0);
+    }
+    std::string_view name = arg;
+    std::string_view value;
+    bool has_value = false;
+    if (auto eq = arg.find('='); eq != std::string_view::npos) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+      has_value = true;
+    }
+    auto it = flags.find(name);
+    if (it == flags.end()) {
+      out->rest.emplace_back(arg);
+      // Keep an unknown flag's separate value with it.
+      if (!has_value && i + 1 < argc && std::string_view(argv[i + 1]).substr(0, 2) != "--") {
+        out->rest.emplace_back(argv[++i]);
+      }
+      continue;
+    }
+    if (!has_value) {
+      if (i + 1 >= argc) {
+        *error = std::string(name) + " needs a value";
+        return false;
+      }
+      value = argv[++i];
+    }
+    if (!it->second(value)) {
+      *error = "bad value for " + std::string(name) + ": \"" + std::string(value) + "\"";
+      return false;
+    }
+  }
+  if (out->config_dir.empty()) {
+    *error = "--config-dir is required\n" + std::string(kUsage);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace jib::jibd

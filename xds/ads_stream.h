@@ -1,0 +1,74 @@
+// One ADS stream (state of the world): the proxy on it, what it watches, and its send path.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+#include <nlohmann/json.hpp>
+
+#include "envoy/service/discovery/v3/discovery.pb.h"
+#include "xds/proxy.h"
+#include "xds/push_context.h"
+#include "xds/type_urls.h"
+#include "xds/watch_state.h"
+
+namespace jib::xds {
+
+class AdsServer;
+
+using DiscoveryRequest = envoy::service::discovery::v3::DiscoveryRequest;
+using DiscoveryResponse = envoy::service::discovery::v3::DiscoveryResponse;
+
+class AdsStream : public grpc::ServerBidiReactor<DiscoveryRequest, DiscoveryResponse> {
+ public:
+  // Starts reading at once. The stream keeps itself alive until OnDone.
+  static std::shared_ptr<AdsStream> start(AdsServer& server);
+
+  // Sends every watched type whose resources differ in the context from what was last sent.
+  // Called on the push thread; never blocks on the network.
+  void push(const PushContextPtr& context);
+
+  // The /debug/syncz row of this stream, or null before the proxy identified itself.
+  nlohmann::json sync_status() const;
+
+  void OnReadDone(bool ok) override;
+  void OnWriteDone(bool ok) override;
+  void OnDone() override;
+
+  explicit AdsStream(AdsServer& server);
+
+ private:
+  void handle(const DiscoveryRequest& request);
+  // Builds the response for a type from the context and queues it. Caller holds mutex_.
+  void respond_locked(ResourceType type, const PushContext& context);
+  // Starts the next write, or finishes the call once reads are closed and nothing is queued.
+  void pump();
+  void finish(grpc::Status status);
+  WatchState& watch(ResourceType type) { return watches_[static_cast<size_t>(type)]; }
+
+  AdsServer& server_;
+  std::shared_ptr<AdsStream> self_;  // released in OnDone
+  DiscoveryRequest request_;         // owned by the pending read
+
+  mutable std::mutex mutex_;
+  std::optional<Proxy> proxy_;
+  std::array<WatchState, 4> watches_;
+  uint64_t nonce_counter_ = 0;
+  // At most one queued response per type: a newer one replaces an unsent older one, so a
+  // slow proxy costs a bounded amount of memory and gets only the newest config.
+  std::deque<ResourceType> queue_order_;
+  std::array<std::optional<DiscoveryResponse>, 4> queued_;
+  DiscoveryResponse in_flight_;
+  bool writing_ = false;
+  bool reads_closed_ = false;
+  bool finished_ = false;
+  grpc::Status final_status_;
+};
+
+}  // namespace jib::xds

@@ -1,0 +1,66 @@
+// EDS: one ClusterLoadAssignment per EDS cluster (STATIC services), endpoints by subset labels.
+#include <map>
+
+#include "envoy/config/endpoint/v3/endpoint.pb.h"
+#include "xds/generators.h"
+#include "xds/names.h"
+
+namespace jib::xds {
+namespace {
+
+using envoy::config::endpoint::v3::ClusterLoadAssignment;
+
+// Istio's locality form is "region/zone/subzone".
+void set_locality(const std::string& text, envoy::config::core::v3::Locality* locality) {
+  size_t first = text.find('/');
+  locality->set_region(text.substr(0, first));
+  if (first == std::string::npos) return;
+  size_t second = text.find('/', first + 1);
+  locality->set_zone(text.substr(first + 1, second == std::string::npos ? std::string::npos
+                                                                          : second - first - 1));
+  if (second != std::string::npos) locality->set_sub_zone(text.substr(second + 1));
+}
+
+ClusterLoadAssignment make_assignment(const std::string& cluster_name,
+                                      const mesh::ServicePort& port,
+                                      const std::vector<const mesh::Endpoint*>& endpoints) {
+  ClusterLoadAssignment assignment;
+  assignment.set_cluster_name(cluster_name);
+  std::map<std::string, envoy::config::endpoint::v3::LocalityLbEndpoints*> by_locality;
+  for (const mesh::Endpoint* endpoint : endpoints) {
+    auto& group = by_locality[endpoint->locality];
+    if (!group) {
+      group = assignment.add_endpoints();
+      if (!endpoint->locality.empty()) set_locality(endpoint->locality, group->mutable_locality());
+    }
+    auto* lb_endpoint = group->add_lb_endpoints();
+    auto* socket = lb_endpoint->mutable_endpoint()->mutable_address()->mutable_socket_address();
+    socket->set_address(endpoint->address);
+    socket->set_port_value(endpoint->port_for(port));
+    if (endpoint->weight > 0) lb_endpoint->mutable_load_balancing_weight()->set_value(endpoint->weight);
+  }
+  return assignment;
+}
+
+}  // namespace
+
+ResourcesPtr generate_endpoints(const mesh::Snapshot& snapshot, const Proxy& /*proxy*/) {
+  Resources out;
+  for (const auto& service : snapshot.services()) {
+    if (service.resolution != mesh::ServiceEntry::Resolution::kStatic) continue;
+    const mesh::DestinationRule* rule = snapshot.destination_rule(service.hostname);
+    for (const auto& port : service.ports) {
+      std::string name = names::outbound_cluster(port.number, "", service.hostname);
+      out.push_back(make_resource(name, make_assignment(name, port, snapshot.endpoints(service, ""))));
+      if (!rule) continue;
+      for (const auto& subset : rule->subsets) {
+        name = names::outbound_cluster(port.number, subset.name, service.hostname);
+        out.push_back(
+            make_resource(name, make_assignment(name, port, snapshot.endpoints(service, subset.name))));
+      }
+    }
+  }
+  return finish(std::move(out));
+}
+
+}  // namespace jib::xds

@@ -1,0 +1,19 @@
+// xDS generators: pure functions of (snapshot, proxy). Each type has its own file.
+#pragma once
+
+#include "mesh/snapshot.h"
+#include "xds/proxy.h"
+#include "xds/resources.h"
+#include "xds/type_urls.h"
+
+namespace jib::xds {
+
+ResourcesPtr generate_clusters(const mesh::Snapshot& snapshot, const Proxy& proxy);
+ResourcesPtr generate_endpoints(const mesh::Snapshot& snapshot, const Proxy& proxy);
+ResourcesPtr generate_listeners(const mesh::Snapshot& snapshot, const Proxy& proxy);
+ResourcesPtr generate_routes(const mesh::Snapshot& snapshot, const Proxy& proxy);
+
+// Dispatches on type.
+ResourcesPtr generate(ResourceType type, const mesh::Snapshot& snapshot, const Proxy& proxy);
+
+}  // namespace jib::xds

@@ -1,0 +1,111 @@
+// LDS: outbound listeners per service port, as Istio builds them for sidecars.
+#include <map>
+
+#include "envoy/config/listener/v3/listener.pb.h"
+#include "envoy/extensions/filters/http/router/v3/router.pb.h"
+#include "envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.pb.h"
+#include "envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.pb.h"
+#include "xds/generators.h"
+#include "xds/names.h"
+#include "xds/protocol.h"
+
+namespace jib::xds {
+namespace {
+
+using envoy::config::listener::v3::Listener;
+using envoy::extensions::filters::network::http_connection_manager::v3::HttpConnectionManager;
+
+constexpr uint32_t kVirtualOutboundPort = 15001;
+
+// What one outbound port carries: HTTP for every service, or TCP to one service.
+struct PortUse {
+  bool http = false;
+  const mesh::Service* tcp_service = nullptr;
+};
+
+std::map<uint32_t, PortUse> ports_in_use(const mesh::Snapshot& snapshot) {
+  std::map<uint32_t, PortUse> ports;
+  for (const auto& service : snapshot.services()) {
+    for (const auto& port : service.ports) {
+      PortUse& use = ports[port.number];
+      if (is_http_protocol(port)) {
+        use.http = true;
+      } else if (!use.tcp_service) {
+        // Services are sorted by host, so the first host claims a shared TCP port, as
+        // Istio resolves such conflicts deterministically.
+        use.tcp_service = &service;
+      }
+    }
+  }
+  return ports;
+}
+
+void add_http_manager(uint32_t port, const std::string& stat_address, Listener* listener) {
+  HttpConnectionManager manager;
+  manager.set_stat_prefix("outbound_" + stat_address + "_" + std::to_string(port));
+  auto* rds = manager.mutable_rds();
+  rds->set_route_config_name(names::outbound_route(port));
+  rds->mutable_config_source()->mutable_ads();
+  rds->mutable_config_source()->set_resource_api_version(envoy::config::core::v3::V3);
+  auto* router = manager.add_http_filters();
+  router->set_name("envoy.filters.http.router");
+  router->mutable_typed_config()->PackFrom(envoy::extensions::filters::http::router::v3::Router());
+  auto* filter = listener->add_filter_chains()->add_filters();
+  filter->set_name("envoy.filters.network.http_connection_manager");
+  filter->mutable_typed_config()->PackFrom(manager);
+}
+
+void add_tcp_proxy(const std::string& stat_prefix, const std::string& cluster, Listener* listener) {
+  envoy::extensions::filters::network::tcp_proxy::v3::TcpProxy proxy;
+  proxy.set_stat_prefix(stat_prefix);
+  proxy.set_cluster(cluster);
+  auto* filter = listener->add_filter_chains()->add_filters();
+  filter->set_name("envoy.filters.network.tcp_proxy");
+  filter->mutable_typed_config()->PackFrom(proxy);
+}
+
+Listener base_listener(const std::string& address, uint32_t port, bool bind) {
+  Listener listener;
+  listener.set_name(names::listener(address, port));
+  auto* socket = listener.mutable_address()->mutable_socket_address();
+  socket->set_address(address);
+  socket->set_port_value(port);
+  listener.set_traffic_direction(envoy::config::core::v3::OUTBOUND);
+  if (!bind) listener.mutable_bind_to_port()->set_value(false);
+  return listener;
+}
+
+// Catches traffic redirected by iptables and hands it to the listener of its original port.
+Listener virtual_outbound() {
+  Listener listener = base_listener("0.0.0.0", kVirtualOutboundPort, true);
+  listener.set_name("virtualOutbound");
+  listener.mutable_use_original_dst()->set_value(true);
+  add_tcp_proxy(std::string(names::kPassthroughCluster), std::string(names::kPassthroughCluster),
+                &listener);
+  return listener;
+}
+
+}  // namespace
+
+ResourcesPtr generate_listeners(const mesh::Snapshot& snapshot, const Proxy& proxy) {
+  Resources out;
+  if (proxy.type != Proxy::Type::kSidecar) return finish(std::move(out));
+  // Without traffic capture the app dials localhost, so listeners must really bind there.
+  const bool capture = proxy.interception != Proxy::InterceptionMode::kNone;
+  const std::string address = capture ? "0.0.0.0" : "127.0.0.1";
+  for (const auto& [port, use] : ports_in_use(snapshot)) {
+    Listener listener = base_listener(address, port, !capture);
+    if (use.http) {
+      add_http_manager(port, address, &listener);
+    } else {
+      const auto* service = use.tcp_service;
+      add_tcp_proxy(names::outbound_cluster(port, "", service->hostname),
+                    names::outbound_cluster(port, "", service->hostname), &listener);
+    }
+    out.push_back(make_resource(listener.name(), listener));
+  }
+  if (capture) out.push_back(make_resource("virtualOutbound", virtual_outbound()));
+  return finish(std::move(out));
+}
+
+}  // namespace jib::xds

@@ -1,0 +1,18 @@
+#include "xds/push_context.h"
+
+namespace jib::xds {
+
+ResourcesPtr PushContext::resources(ResourceType type, const Proxy& proxy) const {
+  std::shared_ptr<Entry> entry;
+  {
+    std::lock_guard lock(mutex_);
+    auto& slot = cache_[{type, proxy.cache_key()}];
+    if (!slot) slot = std::make_shared<Entry>();
+    entry = slot;
+  }
+  // Generation runs outside the map lock so that different keys generate in parallel.
+  std::call_once(entry->once, [&] { entry->resources = generate(type, *snapshot_, proxy); });
+  return entry->resources;
+}
+
+}  // namespace jib::xds

@@ -1,0 +1,50 @@
+// Debounces store changes into snapshots: waits for a quiet period (or a maximum delay), merges
+// every change of that window into one snapshot, and hands it to the push callback.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "mesh/config_store.h"
+#include "mesh/snapshot.h"
+
+namespace jib::xds {
+
+struct PushQueueOptions {
+  std::chrono::milliseconds quiet{100};
+  std::chrono::milliseconds max_delay{1000};
+};
+
+class PushQueue {
+ public:
+  using PushFn = std::function<void(mesh::SnapshotPtr snapshot, const std::set<mesh::ConfigKey>& changed)>;
+
+  PushQueue(PushQueueOptions options, PushFn push);
+  ~PushQueue();
+
+  // Any thread. Cheap: records the event and wakes the queue.
+  void enqueue(const mesh::ChangeEvent& event);
+
+  void start();
+  void stop();
+
+ private:
+  void run();
+
+  PushQueueOptions options_;
+  PushFn push_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  mesh::StoreStatePtr pending_state_;
+  std::set<mesh::ConfigKey> pending_changes_;
+  std::chrono::steady_clock::time_point first_event_;
+  std::chrono::steady_clock::time_point last_event_;
+  std::thread thread_;
+};
+
+}  // namespace jib::xds
