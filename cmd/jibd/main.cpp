@@ -50,8 +50,8 @@ int run(const Options& options) {
   xds::AdsServer ads(initial, metrics);
   xds::PushQueue queue({options.debounce, options.debounce_max},
                        [&](mesh::SnapshotPtr snapshot, const std::set<mesh::ConfigKey>&) {
-                         metrics.snapshots.inc();
                          ads.push(std::make_shared<const xds::PushContext>(std::move(snapshot)));
+                         metrics.snapshots.inc();  // after the push, so that tests can wait on it
                        });
   store.subscribe([&queue](const mesh::ChangeEvent& event) { queue.enqueue(event); });
   queue.start();
