@@ -1,21 +1,12 @@
 #include "mesh/config_store.h"
 
+#include "mesh/kind_registry.h"
+
 namespace jib::mesh {
-namespace {
-
-template <typename T>
-constexpr const char* kind_name() {
-  if constexpr (std::is_same_v<T, ServiceEntry>) return "ServiceEntry";
-  if constexpr (std::is_same_v<T, VirtualService>) return "VirtualService";
-  if constexpr (std::is_same_v<T, DestinationRule>) return "DestinationRule";
-}
-
-}  // namespace
-
 ConfigKey key_of(const ConfigObject& object) {
   return std::visit(
-      [](const auto& o) {
-        return ConfigKey{kind_name<std::decay_t<decltype(o)>>(), o.meta.ns, o.meta.name};
+      [&](const auto& o) {
+        return ConfigKey{kind_info(object).kind, o.meta.ns, o.meta.name};
       },
       object);
 }

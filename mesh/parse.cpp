@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <array>
 
-#include "mesh/decode_kinds.h"
+#include "mesh/kind_registry.h"
 #include "mesh/validate.h"
 #include "mesh/yaml_decoder.h"
 
@@ -13,9 +13,6 @@ namespace jib::mesh {
 namespace {
 
 using detail::Decoder;
-
-constexpr std::array<std::string_view, 3> kApiVersions = {
-    "networking.istio.io/v1alpha3", "networking.istio.io/v1beta1", "networking.istio.io/v1"};
 
 // Server-set metadata that a file exported from a cluster carries; meaningless here.
 bool is_server_metadata(std::string_view key) {
@@ -44,19 +41,6 @@ void decode_metadata(Decoder& d, const YAML::Node& node, ObjectMeta& meta) {
   });
 }
 
-// Decodes one kind: metadata first, so that spec errors already name the object.
-template <typename T, typename DecodeSpec>
-void decode_object(Decoder& d, const YAML::Node& doc, const std::string& kind, T& out,
-                   DecodeSpec decode_spec) {
-  YAML::Node metadata = doc["metadata"];
-  if (metadata.IsDefined() && !metadata.IsNull()) decode_metadata(d, metadata, out.meta);
-  // An empty namespace in YAML means the default one, as kubectl reads it.
-  if (out.meta.ns.empty()) out.meta.ns = "default";
-  d.set_object(kind + " " + out.meta.ns + "/" + out.meta.name);
-  YAML::Node spec = doc["spec"];
-  if (spec.IsDefined() && !spec.IsNull()) decode_spec(d, spec, out);
-}
-
 void parse_document(const YAML::Node& doc, const std::string& file, ParseResult& result) {
   FieldLines lines;
   Decoder d(file, &result.errors, &result.warnings, &lines);
@@ -67,8 +51,13 @@ void parse_document(const YAML::Node& doc, const std::string& file, ParseResult&
   }
   const std::string kind = scalar_or_empty(doc["kind"]);
   const std::string api_version = scalar_or_empty(doc["apiVersion"]);
+  const std::string_view group = group_of(api_version);
   lines[""] = Decoder::line_of(doc);
-  if (kind != "ServiceEntry" && kind != "VirtualService" && kind != "DestinationRule") {
+  const KindInfo* info = find_kind(kind, group);
+  // A known kind name under a foreign group (Gateway API's Gateway) is someone else's object;
+  // under an empty or known group it is ours with a wrong apiVersion.
+  const bool ours = info != nullptr || (is_known_kind_name(kind) && is_known_group(group));
+  if (!ours) {
     const YAML::Node metadata = doc["metadata"];
     const std::string name = metadata.IsMap() ? scalar_or_empty(metadata["name"]) : "";
     d.set_object(name.empty() ? kind : kind + " " + name);
@@ -82,29 +71,34 @@ void parse_document(const YAML::Node& doc, const std::string& file, ParseResult&
   for (const auto& kv : doc) {
     const std::string key = kv.first.Scalar();
     d.record(kv.first, key);
-    if (key != "apiVersion" && key != "kind" && key != "metadata" && key != "spec" &&
-        key != "status") {
+    if (key == "apiVersion" || key == "kind" || key == "metadata" || key == "status") continue;
+    if (info == nullptr || std::find(info->body_fields.begin(), info->body_fields.end(), key) ==
+                               info->body_fields.end()) {
       d.warn(kv.first, key, "unknown field, ignored");
     }
   }
 
+  ObjectMeta meta;
+  YAML::Node metadata = doc["metadata"];
+  if (metadata.IsDefined() && !metadata.IsNull()) decode_metadata(d, metadata, meta);
+  // An empty namespace in YAML means the default one, as kubectl reads it.
+  if (meta.ns.empty()) meta.ns = "default";
+  // Metadata first, so that body errors already name the object.
+  d.set_object(kind + " " + meta.ns + "/" + meta.name);
   ConfigObject object;
-  if (kind == "ServiceEntry") {
-    decode_object(d, doc, kind, object.emplace<ServiceEntry>(), detail::decode_service_entry);
-  } else if (kind == "VirtualService") {
-    decode_object(d, doc, kind, object.emplace<VirtualService>(), detail::decode_virtual_service);
-  } else {
-    decode_object(d, doc, kind, object.emplace<DestinationRule>(), detail::decode_destination_rule);
-  }
-  bool known_version = false;
-  for (auto v : kApiVersions) known_version = known_version || v == api_version;
-  if (!known_version) {
+  if (info == nullptr || !info->accepts(api_version)) {
+    std::string expected;
+    for (const auto& k : kinds()) {
+      if (k.kind == kind) expected += (expected.empty() ? "" : "; ") + k.api_versions();
+    }
     d.error(doc["apiVersion"].IsDefined() ? doc["apiVersion"] : doc, "apiVersion",
-            "unsupported apiVersion \"" + api_version + "\" for " + kind +
-                " (expected networking.istio.io/v1alpha3, v1beta1 or v1)");
+            "unsupported apiVersion \"" + api_version + "\" for " + kind + " (expected " +
+                expected + ")");
   }
+  if (info != nullptr) info->decode(d, doc, object);
   if (result.errors.size() != errors_before) return;
-  std::visit([&](auto& o) { o.meta.source = SourceLocation{file, lines[""]}; }, object);
+  meta.source = SourceLocation{file, lines[""]};
+  std::visit([&](auto& o) { o.meta = std::move(meta); }, object);
   result.objects.push_back(std::move(object));
   result.lines.push_back(std::move(lines));
 }

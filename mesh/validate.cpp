@@ -6,6 +6,7 @@
 
 #include <charconv>
 
+#include "mesh/kind_registry.h"
 #include "mesh/validate_internal.h"
 
 namespace jib::mesh {
@@ -122,23 +123,12 @@ bool is_ip_or_cidr(std::string_view value) {
 
 ConfigErrors validate(const ConfigObject& object, const FieldLines* lines) {
   ConfigErrors errors;
-  std::visit(
-      [&](const auto& o) {
-        using T = std::decay_t<decltype(o)>;
-        std::string kind = std::is_same_v<T, ServiceEntry>     ? "ServiceEntry"
-                           : std::is_same_v<T, VirtualService> ? "VirtualService"
-                                                               : "DestinationRule";
-        detail::Reporter report(kind, o.meta, lines, &errors);
-        detail::validate_meta(o.meta, report);
-        if constexpr (std::is_same_v<T, ServiceEntry>) {
-          detail::validate_service_entry(o, report);
-        } else if constexpr (std::is_same_v<T, VirtualService>) {
-          detail::validate_virtual_service(o, report);
-        } else {
-          detail::validate_destination_rule(o, report);
-        }
-      },
-      object);
+  const KindInfo& info = kind_info(object);
+  const ObjectMeta& meta =
+      std::visit([](const auto& o) -> const ObjectMeta& { return o.meta; }, object);
+  detail::Reporter report(info.kind, meta, lines, &errors);
+  detail::validate_meta(meta, report);
+  info.validate(object, report);
   return errors;
 }
 
