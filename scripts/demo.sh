@@ -36,7 +36,7 @@ wait_http() {
 }
 
 "$jibd" --config-dir "$root/examples" --bind 127.0.0.1 --xds-port 15010 --http-port 15014 \
-  --log-level info 2> >(tee "$work/jibd.log" >&2) &
+  --ca-port 15012 --ca-state-dir "$work/ca" --log-level info 2> >(tee "$work/jibd.log" >&2) &
 pids+=($!)
 wait_http http://127.0.0.1:15014/ready 15 jibd
 

@@ -7,6 +7,7 @@
 #include "base/http_server.h"
 #include "base/log.h"
 #include "base/metrics.h"
+#include "ca/ca_server.h"
 #include "cmd/jibd/debug_endpoints.h"
 #include "cmd/jibd/options.h"
 #include "mesh/config_store.h"
@@ -30,7 +31,7 @@ int wait_for_signal() {
   return signal;
 }
 
-int run(const Options& options) {
+int run(const Options& options, ca::CaServerOptions ca_options) {
   // Block the stop signals in every thread; the main thread takes them with sigwait.
   sigset_t set;
   sigemptyset(&set);
@@ -78,6 +79,17 @@ int run(const Options& options) {
   }
   log::info(kLog, "http listening on ", options.bind, ":", http_server->port());
 
+  if (ca_options.listen_address == ca::CaServerOptions().listen_address) {
+    ca_options.listen_address = options.bind;
+  }
+  ca_options.port = options.ca_port;
+  auto ca_server = ca::CaServer::create(ca_options, &error);
+  if (!ca_server) {
+    log::error(kLog, "cannot start the CA: ", error);
+    return 1;
+  }
+  log::info(kLog, "ca listening on ", options.bind, ":", ca_server->port());
+
   files.start();
   ready = true;
   int signal = wait_for_signal();
@@ -86,6 +98,7 @@ int run(const Options& options) {
   files.stop();
   queue.stop();
   http_server->stop();
+  ca_server->shutdown();
   grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   return 0;
 }
@@ -100,10 +113,16 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "jibd: %s\n", error.c_str());
     return 2;
   }
-  if (!options.rest.empty()) {
-    std::fprintf(stderr, "jibd: unknown flag %s (see --help)\n", options.rest.front().c_str());
+  jib::ca::CaServerOptions ca_options;
+  std::vector<std::string> unknown;
+  if (!jib::ca::parse_ca_flags(options.rest, &ca_options, &unknown, &error)) {
+    std::fprintf(stderr, "jibd: %s\n", error.c_str());
+    return 2;
+  }
+  if (!unknown.empty()) {
+    std::fprintf(stderr, "jibd: unknown flag %s (see --help)\n", unknown.front().c_str());
     return 2;
   }
   jib::log::set_level(options.log_level);
-  return jib::jibd::run(options);
+  return jib::jibd::run(options, std::move(ca_options));
 }

@@ -1,5 +1,7 @@
 #include "cmd/jibd/options.h"
 
+#include "ca/ca_server.h"
+
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -59,6 +61,8 @@ bool parse_options(int argc, char** argv, Options* out, std::string* error) {
     std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") {
       std::fputs(kUsage, stdout);
+      std::fputs("\nCA flags:\n", stdout);
+      std::fputs(ca::ca_flags_help().c_str(), stdout);
       std::exit(0);
     }
     std::string_view name = arg;

@@ -31,7 +31,12 @@ class Jibd(Process):
                 "--log-level", log_level]
         if debounce_ms is not None:
             argv += ["--debounce-ms", debounce_ms]
-        argv += list(extra_args)
+        extra_args = list(extra_args)
+        if not any(str(a).startswith("--ca-state-dir") for a in extra_args):
+            # Each jibd gets its own CA state beside its log, never the system default.
+            extra_args += ["--ca-state-dir", os.path.join(os.path.dirname(str(log_path)),
+                                                          "ca-state-" + os.path.basename(str(log_path)))]
+        argv += extra_args
         super().__init__(argv, log_path, name="jibd")
 
     @property
