@@ -37,3 +37,21 @@ fi
 
 # Upstream protos (npm and Go module, checksummed) are fetched into the cache.
 scripts/fetch_protos.sh >/dev/null
+
+# --- Kubernetes test environment (test/k8s/, issue 5) -------------------------------------
+# etcd and etcdctl from Debian; kube-apiserver and kubectl built once from the Go module
+# k8s.io/kubernetes pinned in test/k8s/apiserver/go.mod into $cache/bin (slow when cold,
+# nothing when cached). JIB_SKIP_KUBE=1 skips the build on machines that never run test/k8s.
+kube_apt=(etcd-server etcd-client)
+kube_missing=()
+for p in "${kube_apt[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || kube_missing+=("$p")
+done
+if [ ${#kube_missing[@]} -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  # Where an init system starts the package's own etcd on 2379, it is harmless: tests use free ports.
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${kube_missing[@]}"
+fi
+[ "${JIB_SKIP_KUBE:-0}" = 1 ] || scripts/build_kube.sh
