@@ -11,9 +11,10 @@ from the Go module k8s.io/kubernetes pinned in test/k8s/apiserver/go.mod), etcd 
 from Debian's etcd-server/etcd-client (scripts/setup.sh). JIB_KUBE_BIN overrides the directory.
 
 What runs and what does not (as envtest): no kube-controller-manager, scheduler or kubelet.
-So nothing creates EndpointSlices, default ServiceAccounts or tokens by itself, deleted
-namespaces stay Terminating, and pods never run; the ServiceAccount admission plugin is off so
-that pods can be created without a "default" ServiceAccount (tests set serviceAccountName).
+So nothing creates EndpointSlices by itself, deleted namespaces stay Terminating, pods never
+run and their status is whatever the test writes. create_namespace() also creates the "default"
+ServiceAccount, as the controller-manager would, so that the ServiceAccount admission plugin
+(on, as in production) accepts pods there and defaults their serviceAccountName.
 """
 import datetime
 import ipaddress
@@ -249,8 +250,6 @@ class Cluster:
             "--api-audiences", API_AUDIENCE,
             "--service-cluster-ip-range", SERVICE_CIDR,
             "--allow-privileged=true",
-            # As envtest: no controller-manager creates "default" ServiceAccounts.
-            "--disable-admission-plugins", "ServiceAccount",
             "--profiling=false",
             "--v", "1",
         ], os.path.join(self.dir, f"kube-apiserver-{self._apiserver_starts}.log"),
@@ -356,11 +355,14 @@ class Cluster:
 
     # -- objects the tests often need --------------------------------------------------------
 
-    def create_namespace(self, name, labels=None):
-        """Creates namespace `name` (no error if it exists); returns the name."""
+    def create_namespace(self, name, labels=None, default_service_account=True):
+        """Creates namespace `name` (no error if it exists) and, as the controller-manager
+        would, its "default" ServiceAccount; returns the name."""
         body = {"apiVersion": "v1", "kind": "Namespace",
                 "metadata": {"name": name, "labels": labels or {}}}
         self.api("POST", "/api/v1/namespaces", body, expect=(201, 409))
+        if default_service_account:
+            self.create_service_account(name, "default")
         return name
 
     def delete_namespace(self, name):
