@@ -36,6 +36,8 @@ pytest: build
 
 test: unit-test asan-test pytest
 
+# The demo needs no kube-apiserver: skip its (long, cold) build when setup runs for `make run`.
+run: export JIB_SKIP_KUBE := 1
 run: build
 	scripts/demo.sh $(BUILD)
 
