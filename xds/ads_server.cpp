@@ -10,9 +10,9 @@ namespace jib::xds {
 AdsServer::AdsServer(PushContextPtr initial, XdsMetrics& metrics)
     : metrics_(metrics), current_(std::move(initial)) {}
 
-grpc::ServerBidiReactor<envoy::service::discovery::v3::DiscoveryRequest,
-                        envoy::service::discovery::v3::DiscoveryResponse>*
-AdsServer::StreamAggregatedResources(grpc::CallbackServerContext* /*context*/) {
+grpc::ServerGenericBidiReactor* AdsServer::CreateReactor(
+    grpc::GenericCallbackServerContext* context) {
+  if (context->method() != kStreamMethod) return CallbackGenericService::CreateReactor(context);
   return AdsStream::start(*this).get();
 }
 

@@ -7,7 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "envoy/service/discovery/v3/ads.grpc.pb.h"
+#include <grpcpp/generic/async_generic_service.h>
+
 #include "xds/push_context.h"
 #include "xds/xds_metrics.h"
 
@@ -15,14 +16,17 @@ namespace jib::xds {
 
 class AdsStream;
 
-class AdsServer final
-    : public envoy::service::discovery::v3::AggregatedDiscoveryService::CallbackService {
+// A generic (bytes in, bytes out) service, so that streams can send shared serialized
+// resources; it answers AggregatedDiscoveryService/StreamAggregatedResources and refuses any
+// other method with UNIMPLEMENTED. Register it with ServerBuilder::RegisterCallbackGenericService.
+class AdsServer final : public grpc::CallbackGenericService {
  public:
+  static constexpr const char* kStreamMethod =
+      "/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources";
+
   AdsServer(PushContextPtr initial, XdsMetrics& metrics);
 
-  grpc::ServerBidiReactor<envoy::service::discovery::v3::DiscoveryRequest,
-                          envoy::service::discovery::v3::DiscoveryResponse>*
-  StreamAggregatedResources(grpc::CallbackServerContext* context) override;
+  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* context) override;
 
   // Makes the context current and pushes what changed to every stream. One caller at a time
   // (the push queue's thread).

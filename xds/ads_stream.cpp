@@ -2,6 +2,7 @@
 
 #include "base/log.h"
 #include "xds/ads_server.h"
+#include "xds/response_buffer.h"
 
 namespace jib::xds {
 namespace {
@@ -18,13 +19,13 @@ std::vector<const Resource*> select(const Resources& all, const WatchState& watc
   return out;
 }
 
-bool same_as_sent(const std::vector<const Resource*>& selected, const WatchState& watch) {
-  if (selected.size() != watch.sent_hashes.size()) return false;
-  for (const Resource* r : selected) {
-    auto it = watch.sent_hashes.find(r->name);
-    if (it == watch.sent_hashes.end() || it->second != r->hash) return false;
-  }
-  return true;
+bool parse_request(const grpc::ByteBuffer& buffer, DiscoveryRequest* out) {
+  std::vector<grpc::Slice> slices;
+  if (!buffer.Dump(&slices).ok()) return false;
+  std::string bytes;
+  bytes.reserve(buffer.Length());
+  for (const auto& slice : slices) bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  return out->ParseFromString(bytes);
 }
 
 nlohmann::json watch_json(const WatchState& watch) {
@@ -52,7 +53,14 @@ void AdsStream::OnReadDone(bool ok) {
     pump();
     return;
   }
-  handle(request_);
+  DiscoveryRequest request;
+  if (parse_request(request_, &request)) {
+    handle(request);
+  } else {
+    std::lock_guard lock(mutex_);
+    reads_closed_ = true;
+    final_status_ = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "malformed DiscoveryRequest");
+  }
   pump();
   bool more;
   {
@@ -101,29 +109,23 @@ void AdsStream::handle(const DiscoveryRequest& request) {
   }
   w.subscribed = true;
   w.names = std::move(names);
-  respond_locked(*type, *server_.current());
+  respond_locked(*type, server_.current()->resources(*type, *proxy_));
 }
 
-void AdsStream::respond_locked(ResourceType type, const PushContext& context) {
+void AdsStream::respond_locked(ResourceType type, const ResourcesPtr& all) {
   WatchState& w = watch(type);
-  ResourcesPtr all = context.resources(type, *proxy_);
   std::vector<const Resource*> selected = select(*all, w, type);
 
-  DiscoveryResponse response;
-  response.set_type_url(std::string(type_url(type)));
-  response.set_version_info(version_of(selected));
-  response.set_nonce(std::to_string(++nonce_counter_));
-  w.sent_hashes.clear();
-  for (const Resource* r : selected) {
-    *response.add_resources() = r->body;
-    w.sent_hashes[r->name] = r->hash;
-  }
-  w.sent_version = response.version_info();
-  w.sent_nonce = response.nonce();
+  DiscoveryResponse header;
+  header.set_type_url(std::string(type_url(type)));
+  header.set_version_info(version_of(selected));
+  header.set_nonce(std::to_string(++nonce_counter_));
+  w.sent_version = header.version_info();
+  w.sent_nonce = header.nonce();
 
   auto& slot = queued_[static_cast<size_t>(type)];
   if (!slot) queue_order_.push_back(type);
-  slot = std::move(response);
+  slot = response_buffer(header.SerializeAsString(), selected, all);
 }
 
 void AdsStream::push(const PushContextPtr& context) {
@@ -134,8 +136,8 @@ void AdsStream::push(const PushContextPtr& context) {
       WatchState& w = watch(type);
       if (!w.subscribed) continue;
       ResourcesPtr all = context->resources(type, *proxy_);
-      if (same_as_sent(select(*all, w, type), w)) continue;
-      respond_locked(type, *context);
+      if (version_of(select(*all, w, type)) == w.sent_version) continue;
+      respond_locked(type, all);
     }
   }
   pump();
@@ -152,7 +154,7 @@ void AdsStream::pump() {
   }
   ResourceType type = queue_order_.front();
   queue_order_.pop_front();
-  in_flight_ = std::move(*queued_[static_cast<size_t>(type)]);
+  in_flight_.Swap(&*queued_[static_cast<size_t>(type)]);
   queued_[static_cast<size_t>(type)].reset();
   writing_ = true;
   server_.metrics().push(type).inc();

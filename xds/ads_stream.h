@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/grpcpp.h>
 #include <nlohmann/json.hpp>
 
@@ -25,7 +26,9 @@ class AdsServer;
 using DiscoveryRequest = envoy::service::discovery::v3::DiscoveryRequest;
 using DiscoveryResponse = envoy::service::discovery::v3::DiscoveryResponse;
 
-class AdsStream : public grpc::ServerBidiReactor<DiscoveryRequest, DiscoveryResponse> {
+// Works on raw bytes (the generic gRPC API) so that responses reference the shared,
+// pre-serialized resources instead of copying them into a message per connection.
+class AdsStream : public grpc::ServerGenericBidiReactor {
  public:
   // Starts reading at once. The stream keeps itself alive until OnDone.
   static std::shared_ptr<AdsStream> start(AdsServer& server);
@@ -45,8 +48,8 @@ class AdsStream : public grpc::ServerBidiReactor<DiscoveryRequest, DiscoveryResp
 
  private:
   void handle(const DiscoveryRequest& request);
-  // Builds the response for a type from the context and queues it. Caller holds mutex_.
-  void respond_locked(ResourceType type, const PushContext& context);
+  // Builds the response for a type from the resources and queues it. Caller holds mutex_.
+  void respond_locked(ResourceType type, const ResourcesPtr& all);
   // Starts the next write, or finishes the call once reads are closed and nothing is queued.
   void pump();
   void finish(grpc::Status status);
@@ -54,7 +57,7 @@ class AdsStream : public grpc::ServerBidiReactor<DiscoveryRequest, DiscoveryResp
 
   AdsServer& server_;
   std::shared_ptr<AdsStream> self_;  // released in OnDone
-  DiscoveryRequest request_;         // owned by the pending read
+  grpc::ByteBuffer request_;         // owned by the pending read
 
   mutable std::mutex mutex_;
   std::optional<Proxy> proxy_;
@@ -63,8 +66,8 @@ class AdsStream : public grpc::ServerBidiReactor<DiscoveryRequest, DiscoveryResp
   // At most one queued response per type: a newer one replaces an unsent older one, so a
   // slow proxy costs a bounded amount of memory and gets only the newest config.
   std::deque<ResourceType> queue_order_;
-  std::array<std::optional<DiscoveryResponse>, 4> queued_;
-  DiscoveryResponse in_flight_;
+  std::array<std::optional<grpc::ByteBuffer>, 4> queued_;
+  grpc::ByteBuffer in_flight_;
   bool writing_ = false;
   bool reads_closed_ = false;
   bool finished_ = false;

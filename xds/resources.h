@@ -1,4 +1,5 @@
-// Generated xDS resources: packed once, hashed once, shared by every connection that sends them.
+// Generated xDS resources: serialized once, hashed once, and shared (not copied) by every
+// connection that sends them.
 #pragma once
 
 #include <cstdint>
@@ -13,8 +14,13 @@ namespace jib::xds {
 
 struct Resource {
   std::string name;
-  google::protobuf::Any body;
+  // The resource as it stands inside a DiscoveryResponse: field `resources` (2), an Any
+  // with its type URL and value, already tagged and length-prefixed. Sending is appending.
+  std::shared_ptr<const std::string> wire;
   uint64_t hash = 0;  // of the deterministic serialization: equal hash, same content
+
+  // The Any, decoded again from the wire form (debug pages and tests).
+  google::protobuf::Any any() const;
 };
 
 // Sorted by name, names unique.

@@ -61,7 +61,7 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
   int xds_port = 0;
   builder.AddListeningPort(options.bind + ":" + std::to_string(options.xds_port),
                            grpc::InsecureServerCredentials(), &xds_port);
-  builder.RegisterService(&ads);
+  builder.RegisterCallbackGenericService(&ads);
   builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
   auto grpc_server = builder.BuildAndStart();
   if (!grpc_server || xds_port == 0) {

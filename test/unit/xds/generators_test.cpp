@@ -56,7 +56,7 @@ spec:
 template <typename T>
 T unpack(const Resource& r) {
   T out;
-  EXPECT_TRUE(r.body.UnpackTo(&out)) << r.name;
+  EXPECT_TRUE(r.any().UnpackTo(&out)) << r.name;
   return out;
 }
 
