@@ -204,6 +204,11 @@ class Envoy(Process):
         except AssertionError as e:
             raise AssertionError(f"{e}\n--- envoy log tail ---\n{self.tail()}") from None
 
+    def tail(self, n=40):
+        """The last n log lines, without the start-up inventory (extensions, header maps)."""
+        lines = [line for line in self.log_lines() if "][info][main]" not in line]
+        return "\n".join(lines[-n:])
+
     def update_rejected(self):
         """name -> value of every `*.update_rejected` stat (CDS, LDS, RDS and per-cluster EDS)."""
         return {k: v for k, v in self.admin.stats(filter=r"\.update_rejected$").items()

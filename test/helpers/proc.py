@@ -1,10 +1,21 @@
 """Child processes with their output in a log file, stopped politely and then by force."""
+import ctypes
 import os
 import re
 import signal
 import subprocess
+import sys
 
 from helpers.wait import wait_until
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent():
+    """In the child before exec: get SIGKILL if the test runner dies (Linux)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
 
 # Every process started through Process, so that a session-end hook can kill leftovers.
 _live = set()
@@ -28,6 +39,7 @@ class Process:
             env=env,
             cwd=cwd,
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
         _live.add(self)
 

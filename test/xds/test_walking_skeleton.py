@@ -7,6 +7,7 @@ so a request to 127.0.0.1:P with `Host: web.example.com` is routed by jibd's con
 import math
 import re
 import time
+import types
 
 import pytest
 
@@ -84,17 +85,26 @@ def subsets_mesh(backend, config_dir, jibd, envoy, free_port, http, wait_until):
     wait_until(lambda: route.who() == "v1", 10, "traffic reaches v1")
     wait_until(lambda: acked_row(j, e.node_id), 10, "all xDS types ACKed")
 
-    class Mesh:
-        pass
-    m = Mesh()
-    m.v1, m.v2, m.port, m.jibd, m.envoy, m.route = v1, v2, port, j, e, route
-    return m
+    return types.SimpleNamespace(v1=v1, v2=v2, port=port, jibd=j, envoy=e, route=route)
 
 
-def assert_no_nack(j, e):
+def settled_row(jibd, node_id):
+    """The syncz row of node_id once every type is either ACKed (acked == sent) or NACKed."""
+    row = jibd.syncz_row(node_id)
+    if row is None:
+        return None
+    for t in XDS_TYPES:
+        s = row.get(t) or {}
+        if not s.get("sent") or (s.get("acked") != s.get("sent") and not s.get("nack")):
+            return None
+    return row
+
+
+def assert_no_nack(j, e, wait_until):
     """Neither jibd's syncz nor Envoy's stats show a rejected update, and all types are ACKed."""
-    row = j.syncz_row(e.node_id)
-    assert row is not None, f"no syncz row for {e.node_id}: {j.syncz()}"
+    # Envoy applies a push before jibd has its ACK: wait (bounded) until every type settled.
+    row = wait_until(lambda: settled_row(j, e.node_id), 5,
+                     f"syncz: every type of {e.node_id} ACKed or NACKed")
     for t in XDS_TYPES:
         assert not row[t].get("nack"), f"{t} NACK in syncz: {row}"
         assert row[t].get("acked") == row[t].get("sent"), f"{t} not ACKed: {row}"
@@ -243,7 +253,7 @@ def test_editing_a_file_reroutes_without_restart(subsets_mesh, config_dir, wait_
     elapsed = time.monotonic() - t_uptime0
     uptime = m.envoy.uptime()
     assert uptime >= uptime0 + int(elapsed) - 1, (uptime0, uptime, elapsed)
-    assert_no_nack(m.jibd, m.envoy)
+    assert_no_nack(m.jibd, m.envoy, wait_until)
 
 
 BROKEN_YAML = """apiVersion: networking.istio.io/v1
@@ -269,13 +279,13 @@ def test_invalid_yaml_keeps_previous_routing(subsets_mesh, config_dir, wait_unti
     line = m.jibd.wait_for_log(rf"{re.escape(name)}:\d+:", timeout=5, since=mark)
     time.sleep(SETTLE_S)  # longer than the debounce: a wrong reload would have happened by now
     assert set(m.route.names(50)) == {"v1"}, f"routing changed after {name} broke: {line}"
-    assert_no_nack(m.jibd, m.envoy)
+    assert_no_nack(m.jibd, m.envoy, wait_until)
 
     # The watch survives the error: a good version of the file applies.
     t0 = time.monotonic()
     config_dir.write("vs.yaml", vs_weights({"v2": 100}))
     _until_backend(m.route, "v2", t0, wait_until)
-    assert_no_nack(m.jibd, m.envoy)
+    assert_no_nack(m.jibd, m.envoy, wait_until)
 
 
 def test_invalid_object_keeps_previous_routing(subsets_mesh, config_dir, wait_until):
@@ -293,13 +303,13 @@ def test_invalid_object_keeps_previous_routing(subsets_mesh, config_dir, wait_un
 
     time.sleep(SETTLE_S)  # longer than the debounce: a wrong push would have happened by now
     assert set(m.route.names(50)) == {"v1"}, "routing changed after an invalid VirtualService"
-    assert_no_nack(m.jibd, m.envoy)
+    assert_no_nack(m.jibd, m.envoy, wait_until)
 
     # Fixing the file applies.
     t0 = time.monotonic()
     config_dir.write("vs.yaml", vs_weights({"v2": 100}))
     _until_backend(m.route, "v2", t0, wait_until)
-    assert_no_nack(m.jibd, m.envoy)
+    assert_no_nack(m.jibd, m.envoy, wait_until)
 
 
 def test_metrics(subsets_mesh, config_dir, wait_until):
