@@ -23,7 +23,8 @@ cleanup() {
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   echo "demo: logs kept in $work"
 }
-trap cleanup INT TERM EXIT
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 # Waits up to $2 seconds until URL $1 answers 200; $3 names the process for the message.
 wait_http() {
@@ -64,5 +65,9 @@ Jib demo is up (config: examples/web.yaml; logs: $work).
 Edit examples/web.yaml to change routing live. Ctrl-C stops everything.
 
 MSG
-wait -n "${pids[@]}" || true
+all_alive() {
+  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || return 1; done
+}
+while all_alive; do sleep 0.5; done
 echo "demo: a process exited; see $work" >&2
+exit 1
