@@ -250,6 +250,9 @@ def test_editing_a_file_reroutes_without_restart(subsets_mesh, config_dir, wait_
     assert m.jibd.alive() and m.jibd.pid == jibd_pid
     assert m.envoy.alive() and m.envoy.pid == envoy_pid
     assert m.envoy.admin.stat("server.hot_restart_epoch") == epoch
+    # ... and the ADS stream was never dropped: one connection to jibd, still up.
+    assert m.envoy.admin.stat("cluster.xds-grpc.upstream_cx_total") == 1
+    assert m.envoy.admin.stat("control_plane.connected_state") == 1
     elapsed = time.monotonic() - t_uptime0
     uptime = m.envoy.uptime()
     assert uptime >= uptime0 + int(elapsed) - 1, (uptime0, uptime, elapsed)
@@ -267,6 +270,37 @@ spec:
   - route:
       - destination: {host: web.example.com, subset: v2
 """
+
+
+def test_removing_a_file_removes_its_objects(subsets_mesh, config_dir, wait_until):
+    m = subsets_mesh
+    t0 = time.monotonic()
+    config_dir.remove("vs.yaml")
+    # Without a VirtualService the service's default route spreads over all its endpoints.
+    seen = set()
+
+    def both():
+        seen.add(m.route.who())
+        return seen >= {"v1", "v2"}
+    wait_until(both, RELOAD_BOUND_S, "traffic reaches v1 and v2 once vs.yaml is gone",
+               interval=0.01)
+    assert seen == {"v1", "v2"}, seen
+    assert time.monotonic() - t0 <= RELOAD_BOUND_S + 0.5
+    assert_no_nack(m.jibd, m.envoy, wait_until)
+
+
+def test_startup_with_an_invalid_file_serves_the_rest(backend, config_dir, jibd, envoy,
+                                                      free_port, http, wait_until):
+    v1 = backend("v1")
+    port = free_port()
+    config_dir.write("web.yaml", service_entry("web", HOST, port, [("127.0.0.1", v1.port)]))
+    config_dir.write("broken.yaml", BROKEN_YAML)
+    j = jibd()  # ready although one file is broken
+    assert j.log_lines(r"broken\.yaml:\d+:"), j.tail()
+    e = envoy(j)
+    route = Route(http, port)
+    wait_until(lambda: route.who() == "v1", 10, "traffic reaches v1")
+    assert_no_nack(j, e, wait_until)
 
 
 @pytest.mark.parametrize("where", ["new-file", "existing-file"])
