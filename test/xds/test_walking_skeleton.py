@@ -200,6 +200,30 @@ def test_path_prefix_routes_to_the_right_service(backend, config_dir, jibd, envo
     assert a.count == 0 and b.count == 0
 
 
+def test_uri_exact_and_regex_matches(backend, config_dir, jibd, envoy, free_port, http,
+                                     wait_until):
+    a, b = backend("svc-a"), backend("svc-b")
+    port_a, port_b = free_port(), free_port()
+    config_dir.write("all.yaml", [
+        service_entry("web", HOST, port_a, [("127.0.0.1", a.port)]),
+        service_entry("b", "b.example.com", port_b, [("127.0.0.1", b.port)]),
+        virtual_service("web", [HOST], [
+            http_route([dest("b.example.com")], exact="/exact"),
+            http_route([dest("b.example.com")], regex="/r[0-9]+"),
+            http_route([dest(HOST)]),  # no match: everything else
+        ]),
+    ])
+    j = jibd()
+    envoy(j)
+    route = Route(http, port_a)
+    wait_until(lambda: route.who("/exact") == "svc-b", 10, "/exact reaches svc-b")
+    # Istio's regex is RE2 and matches the whole path; exact is exact.
+    expected = {"/exact": "svc-b", "/exact/x": "svc-a", "/exactly": "svc-a",
+                "/r12": "svc-b", "/r12x": "svc-a", "/xr12": "svc-a", "/": "svc-a"}
+    got = {path: route.who(path) for path in expected}
+    assert got == expected
+
+
 def test_weighted_split_80_20(backend, config_dir, jibd, envoy, free_port, http, wait_until):
     v1, v2 = backend("v1"), backend("v2")
     port = free_port()
