@@ -1,4 +1,5 @@
 """Checks of the harness itself that need no jibd: bootstrap, Envoy, backends, config dir."""
+import socket
 import subprocess
 
 import yaml
@@ -22,9 +23,12 @@ def test_bootstrap_is_accepted_by_envoy(tmp_path, free_port):
     assert "listeners" not in b["static_resources"]
 
 
-def test_envoy_starts_and_dials_xds(envoy, free_port, wait_until):
-    # Nothing listens on the xDS port: Envoy runs, keeps initializing and counts failed dials.
-    e = envoy(free_port(), pod="lonely-0", wait_live=False)
+def test_envoy_starts_and_dials_xds(envoy, wait_until):
+    # Nothing listens on the xDS port (bound, not listening, so no one else can take it):
+    # Envoy runs, keeps initializing and counts failed dials.
+    held = socket.socket()
+    held.bind(("127.0.0.1", 0))
+    e = envoy(held.getsockname()[1], pod="lonely-0", wait_live=False)
     wait_until(lambda: e.admin.ready() in ("PRE_INITIALIZING", "INITIALIZING"), 20,
                "envoy admin up")
     assert e.node_id == node_id("lonely-0", "default")
@@ -32,6 +36,7 @@ def test_envoy_starts_and_dials_xds(envoy, free_port, wait_until):
     assert e.admin.stat("control_plane.connected_state") == 0
     wait_until(lambda: e.admin.stat("cluster.xds-grpc.upstream_cx_connect_fail", 0) >= 1, 20,
                "envoy dialled the xDS port")
+    held.close()
 
 
 def test_backend_answers_with_its_name(backend, http):
