@@ -393,3 +393,18 @@ def test_metrics(subsets_mesh, config_dir, wait_until):
     # The gauge follows the connections.
     m.envoy.stop()
     wait_until(lambda: m.jibd.metrics().get("pilot_xds") == 0, 5, "pilot_xds back to 0")
+
+
+def test_envoy_survives_a_jibd_restart(subsets_mesh, config_dir, jibd, wait_until):
+    m = subsets_mesh
+    rc = m.jibd.stop()
+    assert rc == 0, f"jibd exited with {rc} on SIGTERM"
+    # Envoy keeps serving the last config it got.
+    assert set(m.route.names(20)) == {"v1"}
+    config_dir.write("vs.yaml", vs_weights({"v2": 100}))
+    # A new jibd on the same ports serves the new config; Envoy reconnects (with its backoff).
+    j2 = jibd(xds_port=m.jibd.xds_port, http_port=m.jibd.http_port)
+    wait_until(lambda: m.route.who() == "v2", 30, "Envoy reconnected and routes to v2")
+    wait_until(lambda: acked_row(j2, m.envoy.node_id), 10, "all xDS types ACKed by new jibd")
+    assert m.envoy.alive()
+    assert j2.metrics().get("pilot_xds") == 1
