@@ -71,7 +71,8 @@ def jibd(request, tmp_path, config_dir):
     """Factory: jibd(config_dir=None, wait_ready=True, debounce_ms=None, log_level='debug',
     extra_args=(), xds_port=None, http_port=None, ca_port=0) -> Jibd.
 
-    Ports default to fresh free ports (ca_port to 0, as no test needs the CA yet)."""
+    Ports default to fresh free ports (ca_port to 0, as no test needs the CA yet); a port
+    given as 0 is chosen by jibd and learnt from its log (`xds listening on ADDR:PORT`)."""
     started = []
 
     def start(config_dir_path=None, wait_ready=True, xds_port=None, http_port=None, ca_port=0,
@@ -81,7 +82,8 @@ def jibd(request, tmp_path, config_dir):
             pytest.fail(f"jibd binary not found at {binary} (set JIB_BUILD to a build dir)")
         j = Jibd(config_dir_path or config_dir.path,
                  tmp_path / f"jibd-{len(started)}.log",
-                 xds_port or _free_port(), http_port or _free_port(), ca_port, **kw)
+                 _free_port() if xds_port is None else xds_port,
+                 _free_port() if http_port is None else http_port, ca_port, **kw)
         started.append(j)
         if wait_ready:
             j.wait_ready()

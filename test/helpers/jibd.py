@@ -57,11 +57,22 @@ class Jibd(Process):
         except OSError:
             return False
 
+    def _learn_port(self, server):
+        """Reads the port jibd chose for `server` (xds, http, ca) from its log, or None."""
+        lines = self.log_lines(rf"\b{server} listening on [^ ]*:\d+")
+        if not lines:
+            return None
+        return int(re.search(rf"\b{server} listening on [^ ]*:(\d+)", lines[0]).group(1))
+
     def wait_ready(self, timeout=15.0):
+        """Waits for GET /ready == 200. Ports given as 0 are learnt from the log first."""
         def ready():
             if not self.alive():
                 raise AssertionError(f"jibd exited with {self.returncode}:\n{self.tail()}")
-            return self.is_ready()
+            for server in ("xds", "http", "ca"):
+                if getattr(self, f"{server}_port") == 0:
+                    setattr(self, f"{server}_port", self._learn_port(server) or 0)
+            return self.http_port != 0 and self.is_ready()
         try:
             wait_until(ready, timeout, "jibd GET /ready == 200")
         except AssertionError as e:
