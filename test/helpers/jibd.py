@@ -69,10 +69,15 @@ class Jibd(Process):
         def ready():
             if not self.alive():
                 raise AssertionError(f"jibd exited with {self.returncode}:\n{self.tail()}")
-            for server in ("xds", "http", "ca"):
+            if self.http_port == 0:
+                self.http_port = self._learn_port("http") or 0
+            if self.http_port == 0 or not self.is_ready():
+                return False
+            # Ready means every server is up, so each has logged its port by now.
+            for server in ("xds", "ca"):
                 if getattr(self, f"{server}_port") == 0:
                     setattr(self, f"{server}_port", self._learn_port(server) or 0)
-            return self.http_port != 0 and self.is_ready()
+            return True
         try:
             wait_until(ready, timeout, "jibd GET /ready == 200")
         except AssertionError as e:
