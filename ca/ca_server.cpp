@@ -80,7 +80,9 @@ class CaServerImpl final : public CaServer {
     }
     SelfSignedOptions so{options_.trust_domain, options_.root_key_type, options_.root_ttl,
                          options_.root_renew_before};
-    self_signed_ = SelfSignedCa::create(so, make_file_ca_store(options_.state_dir), clock_,
+    CaStorePtr store = options_.make_ca_store ? options_.make_ca_store()
+                                              : make_file_ca_store(options_.state_dir);
+    self_signed_ = SelfSignedCa::create(so, std::move(store), clock_,
                                         &authority_, &bundles_, error);
     // A root loaded from disk may be close to (or past) expiry: rotate before serving.
     return self_signed_ && self_signed_->check(error);
@@ -88,8 +90,8 @@ class CaServerImpl final : public CaServer {
 
   bool init_service(std::string* error) {
     std::vector<AuthenticatorPtr> auth;
-    if (!options_.token_review_url.empty()) {
-      auto reviewer = make_http_token_reviewer(
+    if (options_.token_reviewer || !options_.token_review_url.empty()) {
+      auto reviewer = options_.token_reviewer ? options_.token_reviewer : make_http_token_reviewer(
           HttpTokenReviewerOptions{options_.token_review_url, options_.token_review_token_file,
                                    options_.token_review_ca_file, std::chrono::seconds(5)},
           error);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -13,7 +14,9 @@
 #include <grpcpp/impl/service_type.h>
 #include <grpcpp/security/server_credentials.h>
 
+#include "ca/ca_store.h"
 #include "ca/clock.h"
+#include "ca/token_reviewer.h"
 #include "ca/trust_bundle.h"
 
 namespace jib::ca {
@@ -56,6 +59,12 @@ struct CaServerOptions {
   bool client_cert_auth = true;
 
   ClockPtr clock;  // null: the system clock
+
+  // Seams for jibd on Kubernetes (k8s/kube_ca.h). make_ca_store: where the self-signed root is
+  // persisted (null: files in state_dir). token_reviewer: reviews tokens instead of an HTTP
+  // reviewer for token_review_url.
+  std::function<CaStorePtr()> make_ca_store;
+  TokenReviewerPtr token_reviewer;
 };
 
 class CaServer {

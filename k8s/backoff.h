@@ -1,0 +1,33 @@
+// Exponential backoff with jitter, for retries against the API server: many replicas and
+// informers that lose the server at the same moment must not come back in lock step.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <random>
+
+namespace jib::k8s {
+
+struct BackoffOptions {
+  std::chrono::milliseconds initial{200};
+  std::chrono::milliseconds max{30000};
+  double factor = 2.0;
+  double jitter = 0.5;  // each delay is stretched by a random fraction in [0, jitter]
+};
+
+class Backoff {
+ public:
+  explicit Backoff(BackoffOptions options = {}, uint64_t seed = std::random_device{}());
+  // The next delay: initial * factor^n capped at max, plus jitter (so at most max * (1+jitter)).
+  std::chrono::milliseconds next();
+  // After a success: the next failure waits `initial` again.
+  void reset() { attempts_ = 0; }
+  int attempts() const { return attempts_; }
+
+ private:
+  BackoffOptions options_;
+  std::mt19937_64 rng_;
+  int attempts_ = 0;
+};
+
+}  // namespace jib::k8s
