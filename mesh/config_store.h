@@ -11,14 +11,19 @@
 #include <vector>
 
 #include "mesh/destination_rule.h"
+#include "mesh/gateway.h"
 #include "mesh/object_meta.h"
 #include "mesh/service_entry.h"
+#include "mesh/sidecar.h"
 #include "mesh/virtual_service.h"
+#include "mesh/workload_entry.h"
+#include "mesh/workload_group.h"
 
 namespace jib::mesh {
 
 // Every kind the store holds. Later kinds are added as alternatives here.
-using ConfigObject = std::variant<ServiceEntry, VirtualService, DestinationRule>;
+using ConfigObject = std::variant<ServiceEntry, VirtualService, DestinationRule,
+                                  Gateway, WorkloadEntry, WorkloadGroup, Sidecar>;
 
 ConfigKey key_of(const ConfigObject& object);
 

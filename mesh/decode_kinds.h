@@ -5,8 +5,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include "mesh/destination_rule.h"
+#include "mesh/gateway.h"
 #include "mesh/service_entry.h"
+#include "mesh/sidecar.h"
 #include "mesh/virtual_service.h"
+#include "mesh/workload_entry.h"
+#include "mesh/workload_group.h"
 #include "mesh/yaml_decoder.h"
 
 namespace jib::mesh::detail {
@@ -14,6 +18,27 @@ namespace jib::mesh::detail {
 void decode_service_entry(Decoder& d, const YAML::Node& spec, ServiceEntry& out);
 void decode_virtual_service(Decoder& d, const YAML::Node& spec, VirtualService& out);
 void decode_destination_rule(Decoder& d, const YAML::Node& spec, DestinationRule& out);
+
+void decode_gateway(Decoder& d, const YAML::Node& spec, Gateway& out);
+void decode_sidecar(Decoder& d, const YAML::Node& spec, Sidecar& out);
+void decode_workload_entry(Decoder& d, const YAML::Node& spec, WorkloadEntry& out);
+void decode_workload_group(Decoder& d, const YAML::Node& spec, WorkloadGroup& out);
+
+// A ServiceEntry port; also a Gateway server's and a Sidecar listener's port.
+void decode_service_port(Decoder& d, const YAML::Node& node, const std::string& path,
+                         ServicePort& out);
+// A ServiceEntry endpoint; also a WorkloadEntry's spec and a WorkloadGroup's template.
+void decode_workload_entry_spec(Decoder& d, const YAML::Node& node, const std::string& path,
+                                WorkloadEntrySpec& out);
+void decode_server_tls(Decoder& d, const YAML::Node& node, const std::string& path,
+                       ServerTLSSettings& out);
+void decode_destination(Decoder& d, const YAML::Node& node, const std::string& path,
+                        Destination& out);
+// Shared by DestinationRule and Sidecar (inboundConnectionPool, ingress connectionPool).
+void decode_connection_pool(Decoder& d, const YAML::Node& node, const std::string& path,
+                            ConnectionPoolSettings& out);
+void decode_port_selector(Decoder& d, const YAML::Node& node, const std::string& path,
+                          PortSelector& out);
 
 // ServiceEntry names the selector map "labels"; DestinationRule's (istio.type) "matchLabels".
 void decode_workload_selector(Decoder& d, const YAML::Node& node, const std::string& path,

@@ -4,9 +4,9 @@
 #include "mesh/decode_kinds.h"
 
 namespace jib::mesh::detail {
-namespace {
 
-void decode_port(Decoder& d, const YAML::Node& node, const std::string& path, ServicePort& out) {
+void decode_service_port(Decoder& d, const YAML::Node& node, const std::string& path,
+                         ServicePort& out) {
   d.fields(node, path, [&](std::string_view key, const YAML::Node& v, const std::string& p) {
     if (key == "number") return d.u32(v, p, out.number);
     if (key == "name") return d.str(v, p, out.name);
@@ -22,8 +22,8 @@ void decode_port(Decoder& d, const YAML::Node& node, const std::string& path, Se
   });
 }
 
-void decode_endpoint(Decoder& d, const YAML::Node& node, const std::string& path,
-                     WorkloadEntrySpec& out) {
+void decode_workload_entry_spec(Decoder& d, const YAML::Node& node, const std::string& path,
+                                WorkloadEntrySpec& out) {
   d.fields(node, path, [&](std::string_view key, const YAML::Node& v, const std::string& p) {
     if (key == "address") return d.str(v, p, out.address);
     if (key == "ports") return d.u32_map(v, p, out.ports);
@@ -35,8 +35,6 @@ void decode_endpoint(Decoder& d, const YAML::Node& node, const std::string& path
     return false;
   });
 }
-
-}  // namespace
 
 void decode_workload_selector(Decoder& d, const YAML::Node& node, const std::string& path,
                               std::string_view labels_key, WorkloadSelector& out) {
@@ -52,7 +50,7 @@ void decode_service_entry(Decoder& d, const YAML::Node& spec, ServiceEntry& out)
     if (key == "addresses") return d.strings(v, p, out.addresses);
     if (key == "ports")
       return d.list(v, p, out.ports,
-                    [&](auto& n, auto& ip, auto& port) { decode_port(d, n, ip, port); });
+                    [&](auto& n, auto& ip, auto& port) { decode_service_port(d, n, ip, port); });
     if (key == "location") {
       return d.enumeration(v, p,
                            {{"MESH_EXTERNAL", ServiceEntry::Location::kMeshExternal},
@@ -69,7 +67,7 @@ void decode_service_entry(Decoder& d, const YAML::Node& spec, ServiceEntry& out)
     }
     if (key == "endpoints")
       return d.list(v, p, out.endpoints,
-                    [&](auto& n, auto& ip, auto& ep) { decode_endpoint(d, n, ip, ep); });
+                    [&](auto& n, auto& ip, auto& ep) { decode_workload_entry_spec(d, n, ip, ep); });
     if (key == "workloadSelector") {
       decode_workload_selector(d, v, p, "labels", out.workload_selector.emplace());
       return true;

@@ -49,23 +49,6 @@ void decode_headers(Decoder& d, const YAML::Node& node, const std::string& path,
   });
 }
 
-void decode_destination(Decoder& d, const YAML::Node& node, const std::string& path,
-                        Destination& out) {
-  d.fields(node, path, [&](std::string_view key, const YAML::Node& v, const std::string& p) {
-    if (key == "host") return d.str(v, p, out.host);
-    if (key == "subset") return d.str(v, p, out.subset);
-    if (key == "port") {
-      auto& port = out.port.emplace();
-      d.fields(v, p, [&](std::string_view k, const YAML::Node& pv, const std::string& pp) {
-        if (k == "number") return d.u32(pv, pp, port.number);
-        return false;
-      });
-      return true;
-    }
-    return false;
-  });
-}
-
 void decode_match(Decoder& d, const YAML::Node& node, const std::string& path,
                   HTTPMatchRequest& out) {
   d.fields(node, path, [&](std::string_view key, const YAML::Node& v, const std::string& p) {
@@ -201,6 +184,23 @@ void decode_tcp_route(Decoder& d, const YAML::Node& node, const std::string& pat
 }
 
 }  // namespace
+
+void decode_destination(Decoder& d, const YAML::Node& node, const std::string& path,
+                        Destination& out) {
+  d.fields(node, path, [&](std::string_view key, const YAML::Node& v, const std::string& p) {
+    if (key == "host") return d.str(v, p, out.host);
+    if (key == "subset") return d.str(v, p, out.subset);
+    if (key == "port") {
+      auto& port = out.port.emplace();
+      d.fields(v, p, [&](std::string_view k, const YAML::Node& pv, const std::string& pp) {
+        if (k == "number") return d.u32(pv, pp, port.number);
+        return false;
+      });
+      return true;
+    }
+    return false;
+  });
+}
 
 void decode_virtual_service(Decoder& d, const YAML::Node& spec, VirtualService& out) {
   d.fields(spec, "spec", [&](std::string_view key, const YAML::Node& v, const std::string& p) {

@@ -76,6 +76,14 @@ std::vector<KindInfo> make_registry() {
       "VirtualService", kNetworking, kNetworkingVersions));
   kinds.push_back(spec_kind<DestinationRule, decode_destination_rule, validate_destination_rule>(
       "DestinationRule", kNetworking, kNetworkingVersions));
+  kinds.push_back(spec_kind<Gateway, decode_gateway, validate_gateway>(
+      "Gateway", kNetworking, kNetworkingVersions));
+  kinds.push_back(spec_kind<WorkloadEntry, decode_workload_entry, validate_workload_entry>(
+      "WorkloadEntry", kNetworking, kNetworkingVersions));
+  kinds.push_back(spec_kind<WorkloadGroup, decode_workload_group, validate_workload_group>(
+      "WorkloadGroup", kNetworking, kNetworkingVersions));
+  kinds.push_back(spec_kind<Sidecar, decode_sidecar, validate_sidecar>(
+      "Sidecar", kNetworking, kNetworkingVersions));
   return kinds;
 }
 

@@ -41,9 +41,11 @@ void decode_metadata(Decoder& d, const YAML::Node& node, ObjectMeta& meta) {
   });
 }
 
-void parse_document(const YAML::Node& doc, const std::string& file, ParseResult& result) {
+void parse_document(const YAML::Node& doc, const std::string& file, const ParseOptions& options,
+                    ParseResult& result) {
   FieldLines lines;
   Decoder d(file, &result.errors, &result.warnings, &lines);
+  d.set_strict(options.strict);
   const size_t errors_before = result.errors.size();
   if (!doc.IsMap()) {
     d.error(doc, "", "document is not an object");
@@ -68,16 +70,6 @@ void parse_document(const YAML::Node& doc, const std::string& file, ParseResult&
     }
     return;
   }
-  for (const auto& kv : doc) {
-    const std::string key = kv.first.Scalar();
-    d.record(kv.first, key);
-    if (key == "apiVersion" || key == "kind" || key == "metadata" || key == "status") continue;
-    if (info == nullptr || std::find(info->body_fields.begin(), info->body_fields.end(), key) ==
-                               info->body_fields.end()) {
-      d.warn(kv.first, key, "unknown field, ignored");
-    }
-  }
-
   ObjectMeta meta;
   YAML::Node metadata = doc["metadata"];
   if (metadata.IsDefined() && !metadata.IsNull()) decode_metadata(d, metadata, meta);
@@ -85,6 +77,15 @@ void parse_document(const YAML::Node& doc, const std::string& file, ParseResult&
   if (meta.ns.empty()) meta.ns = "default";
   // Metadata first, so that body errors already name the object.
   d.set_object(kind + " " + meta.ns + "/" + meta.name);
+  for (const auto& kv : doc) {
+    const std::string key = kv.first.Scalar();
+    d.record(kv.first, key);
+    if (key == "apiVersion" || key == "kind" || key == "metadata" || key == "status") continue;
+    if (info == nullptr || std::find(info->body_fields.begin(), info->body_fields.end(), key) ==
+                               info->body_fields.end()) {
+      d.unknown_field(kv.first, key);
+    }
+  }
   ConfigObject object;
   if (info == nullptr || !info->accepts(api_version)) {
     std::string expected;
@@ -114,7 +115,8 @@ std::string ConfigError::str() const {
   return out + message;
 }
 
-ParseResult parse_yaml(std::string_view text, const std::string& file_name) {
+ParseResult parse_yaml(std::string_view text, const std::string& file_name,
+                       const ParseOptions& options) {
   ParseResult result;
   std::vector<YAML::Node> docs;
   try {
@@ -127,7 +129,7 @@ ParseResult parse_yaml(std::string_view text, const std::string& file_name) {
   for (const auto& doc : docs) {
     if (!doc.IsDefined() || doc.IsNull()) continue;  // "---" with nothing after it
     try {
-      parse_document(doc, file_name, result);
+      parse_document(doc, file_name, options, result);
     } catch (const YAML::Exception& e) {
       // Defensive: the decoder checks node types first, but yaml-cpp may still throw.
       result.errors.push_back(
@@ -137,9 +139,10 @@ ParseResult parse_yaml(std::string_view text, const std::string& file_name) {
   return result;
 }
 
-ParseResult parse_and_validate(std::string_view text, const std::string& file_name) {
+ParseResult parse_and_validate(std::string_view text, const std::string& file_name,
+                               const ParseOptions& options) {
   // Errors are gathered by phase (parse, then validation); a reader wants them by line.
-  ParseResult parsed = parse_yaml(text, file_name);
+  ParseResult parsed = parse_yaml(text, file_name, options);
   ParseResult out;
   out.errors = std::move(parsed.errors);
   out.warnings = std::move(parsed.warnings);

@@ -6,8 +6,12 @@
 
 #include "mesh/config_error.h"
 #include "mesh/destination_rule.h"
+#include "mesh/gateway.h"
 #include "mesh/service_entry.h"
+#include "mesh/sidecar.h"
 #include "mesh/virtual_service.h"
+#include "mesh/workload_entry.h"
+#include "mesh/workload_group.h"
 
 namespace jib::mesh::detail {
 
@@ -35,6 +39,24 @@ void validate_export_to(const std::vector<std::string>& export_to, Reporter& rep
 // Durations that Istio requires to be at least 1ms.
 void validate_duration(const Duration& d, const std::string& field, Reporter& report);
 void validate_port_number(uint32_t port, const std::string& field, Reporter& report);
+
+// Istio's protocol names (upper-cased by the parser): ServiceEntry, Gateway and Sidecar ports.
+bool is_known_protocol(const std::string& protocol);
+// Shared by Gateway servers and Sidecar ingress listeners; the Istio-only modes
+// (ISTIO_MUTUAL, AUTO_PASSTHROUGH) are for gateways.
+void validate_server_tls(const ServerTLSSettings& tls, const std::string& path,
+                         bool allow_istio_modes, Reporter& report);
+void validate_workload_entry_spec(const WorkloadEntrySpec& we, const std::string& path,
+                                  bool address_required, Reporter& report);
+
+void validate_gateway(const Gateway& gw, Reporter& report);
+void validate_sidecar(const Sidecar& sc, Reporter& report);
+void validate_workload_entry(const WorkloadEntry& we, Reporter& report);
+void validate_workload_group(const WorkloadGroup& wg, Reporter& report);
+
+// Shared by DestinationRule and Sidecar.
+void validate_connection_pool(const ConnectionPoolSettings& pool, const std::string& path,
+                              Reporter& report);
 
 void validate_service_entry(const ServiceEntry& se, Reporter& report);
 void validate_virtual_service(const VirtualService& vs, Reporter& report);

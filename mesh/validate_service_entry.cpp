@@ -7,17 +7,6 @@
 namespace jib::mesh::detail {
 namespace {
 
-// Istio's protocol names (upper-cased by the parser).
-bool known_protocol(const std::string& protocol) {
-  static constexpr std::array<std::string_view, 14> kProtocols = {
-      "HTTP",  "HTTPS", "GRPC", "GRPC-WEB", "HTTP2", "HTTP_PROXY", "MONGO",
-      "MYSQL", "REDIS", "TCP",  "TLS",      "UDP",   "THRIFT",     "UNSUPPORTED"};
-  for (auto p : kProtocols) {
-    if (p == protocol) return true;
-  }
-  return false;
-}
-
 std::string at(const std::string& path, size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
 void validate_ports(const ServiceEntry& se, Reporter& report) {
@@ -40,7 +29,7 @@ void validate_ports(const ServiceEntry& se, Reporter& report) {
     }
     if (port.protocol.empty()) {
       report(path + ".protocol", "required");
-    } else if (!known_protocol(port.protocol)) {
+    } else if (!is_known_protocol(port.protocol)) {
       report(path + ".protocol", "unknown protocol \"" + port.protocol + "\"");
     }
   }
@@ -113,6 +102,17 @@ void validate_resolution(const ServiceEntry& se, Reporter& report) {
 }
 
 }  // namespace
+
+// Istio's protocol names (upper-cased by the parser).
+bool is_known_protocol(const std::string& protocol) {
+  static constexpr std::array<std::string_view, 14> kProtocols = {
+      "HTTP",  "HTTPS", "GRPC", "GRPC-WEB", "HTTP2", "HTTP_PROXY", "MONGO",
+      "MYSQL", "REDIS", "TCP",  "TLS",      "UDP",   "THRIFT",     "UNSUPPORTED"};
+  for (auto p : kProtocols) {
+    if (p == protocol) return true;
+  }
+  return false;
+}
 
 void validate_service_entry(const ServiceEntry& se, Reporter& report) {
   if (se.hosts.empty()) report("spec.hosts", "at least one host is required");

@@ -51,6 +51,14 @@ void Decoder::warn(const YAML::Node& at, const std::string& field, std::string m
   warnings_->push_back(make(at, field, std::move(message)));
 }
 
+void Decoder::unknown_field(const YAML::Node& at, const std::string& field) {
+  if (strict_) {
+    error(at, field, "unknown field (not in the Istio API this Jib knows)");
+  } else {
+    warn(at, field, "unknown field, ignored");
+  }
+}
+
 void Decoder::record(const YAML::Node& node, const std::string& path) {
   int line = line_of(node);
   if (lines_ != nullptr && line > 0) lines_->emplace(path, line);
@@ -106,6 +114,37 @@ bool Decoder::i32(const YAML::Node& node, const std::string& path, int32_t& out)
   std::string text;
   if (!scalar(node, path, text)) return true;
   if (!parse_int(text, out)) error(node, path, "expected an integer, got \"" + text + "\"");
+  return true;
+}
+
+bool Decoder::u32(const YAML::Node& node, const std::string& path, std::optional<uint32_t>& out) {
+  uint32_t value = 0;
+  size_t before = error_count();
+  u32(node, path, value);
+  if (error_count() == before) out = value;
+  return true;
+}
+
+bool Decoder::u64(const YAML::Node& node, const std::string& path, uint64_t& out) {
+  std::string text;
+  if (!scalar(node, path, text)) return true;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    error(node, path, "expected a non-negative integer, got \"" + text + "\"");
+  }
+  return true;
+}
+
+bool Decoder::f64(const YAML::Node& node, const std::string& path, std::optional<double>& out) {
+  std::string text;
+  if (!scalar(node, path, text)) return true;
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    error(node, path, "expected a number, got \"" + text + "\"");
+    return true;
+  }
+  out = value;
   return true;
 }
 

@@ -27,6 +27,11 @@ class Decoder {
 
   // The "Kind ns/name" that later errors and warnings name.
   void set_object(std::string object) { object_ = std::move(object); }
+  // In strict mode a field this Jib does not know (likely from a newer Istio) is an error.
+  void set_strict(bool strict) { strict_ = strict; }
+
+  // A field the decoder does not know: an error in strict mode, else a warning naming it.
+  void unknown_field(const YAML::Node& at, const std::string& field);
 
   void error(const YAML::Node& at, const std::string& field, std::string message);
   void warn(const YAML::Node& at, const std::string& field, std::string message);
@@ -45,7 +50,7 @@ class Decoder {
       record(kv.first, field);
       if (kv.second.IsNull()) continue;
       if (!fn(std::string_view(key), kv.second, field)) {
-        warn(kv.first, field, "unknown field, ignored");
+        unknown_field(kv.first, field);
       }
     }
   }
@@ -67,6 +72,9 @@ class Decoder {
   bool str(const YAML::Node& node, const std::string& path, std::optional<std::string>& out);
   bool u32(const YAML::Node& node, const std::string& path, uint32_t& out);
   bool i32(const YAML::Node& node, const std::string& path, int32_t& out);
+  bool u32(const YAML::Node& node, const std::string& path, std::optional<uint32_t>& out);
+  bool u64(const YAML::Node& node, const std::string& path, uint64_t& out);
+  bool f64(const YAML::Node& node, const std::string& path, std::optional<double>& out);
   bool boolean(const YAML::Node& node, const std::string& path, bool& out);
   bool boolean(const YAML::Node& node, const std::string& path, std::optional<bool>& out);
   bool duration(const YAML::Node& node, const std::string& path, std::optional<Duration>& out);
@@ -113,6 +121,7 @@ class Decoder {
   ConfigErrors* errors_;
   ConfigErrors* warnings_;
   FieldLines* lines_;
+  bool strict_ = false;
 };
 
 }  // namespace jib::mesh::detail

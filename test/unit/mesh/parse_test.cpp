@@ -368,11 +368,12 @@ TEST(Parse, JsonWithTabsAndAJsonListOfFields) {
 }
 
 TEST(Parse, UnknownKindWithOddMetadataIsStillOnlyAWarning) {
-  auto r = parse_yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: just-a-string\n", "cm.yaml");
+  auto r = parse_yaml("apiVersion: apps/v1\nkind: Deployment\nmetadata: just-a-string\n",
+                      "cm.yaml");
   EXPECT_TRUE(r.errors.empty());
   ASSERT_EQ(r.warnings.size(), 1u);
   EXPECT_EQ(r.warnings[0].str(),
-            "cm.yaml:2: ConfigMap: kind: unknown kind ConfigMap, object ignored");
+            "cm.yaml:2: Deployment: kind: unknown kind Deployment, object ignored");
 }
 
 TEST(Parse, MultiDocumentFileKeepsOrderAndLines) {
@@ -393,7 +394,7 @@ TEST(Parse, MultiDocumentFileKeepsOrderAndLines) {
 
 TEST(Parse, UnknownKindsAndFieldsAreWarningsThatNameThem) {
   auto r = parse_yaml(R"(
-apiVersion: networking.istio.io/v1
+apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: gw}
 ---
@@ -403,14 +404,14 @@ metadata: {name: d}
 spec:
   host: a.example.com
   trafficPolicy:
-    connectionPool: {tcp: {maxConnections: 1}}
+    fromANewerIstio: {tcp: {maxConnections: 1}}
 )",
                       "w.yaml");
   EXPECT_TRUE(r.errors.empty());
   ASSERT_EQ(r.objects.size(), 1u);
   ASSERT_EQ(r.warnings.size(), 2u);
   EXPECT_NE(r.warnings[0].message.find("Gateway"), std::string::npos);
-  EXPECT_EQ(r.warnings[1].field, "spec.trafficPolicy.connectionPool");
+  EXPECT_EQ(r.warnings[1].field, "spec.trafficPolicy.fromANewerIstio");
   EXPECT_EQ(r.warnings[1].object, "DestinationRule default/d");
   EXPECT_EQ(r.warnings[1].line, 12);
 }
