@@ -12,6 +12,13 @@
 
 #include "mesh/destination_rule.h"
 #include "mesh/gateway.h"
+#include "mesh/k8s_config_map.h"
+#include "mesh/k8s_endpoint_slice.h"
+#include "mesh/k8s_namespace.h"
+#include "mesh/k8s_pod.h"
+#include "mesh/k8s_secret.h"
+#include "mesh/k8s_service.h"
+#include "mesh/k8s_service_account.h"
 #include "mesh/object_meta.h"
 #include "mesh/service_entry.h"
 #include "mesh/sidecar.h"
@@ -23,7 +30,10 @@ namespace jib::mesh {
 
 // Every kind the store holds. Later kinds are added as alternatives here.
 using ConfigObject = std::variant<ServiceEntry, VirtualService, DestinationRule,
-                                  Gateway, WorkloadEntry, WorkloadGroup, Sidecar>;
+                                  Gateway, WorkloadEntry, WorkloadGroup, Sidecar,
+                                  // Kubernetes core kinds that the mesh reads.
+                                  K8sService, EndpointSlice, Pod, ServiceAccount, Namespace, Secret,
+                                  ConfigMap>;
 
 ConfigKey key_of(const ConfigObject& object);
 

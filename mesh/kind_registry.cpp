@@ -5,6 +5,8 @@
 #include <stdexcept>
 
 #include "mesh/decode_kinds.h"
+#include "mesh/k8s_decode.h"
+#include "mesh/k8s_validate.h"
 #include "mesh/validate_internal.h"
 #include "mesh/yaml_decoder.h"
 
@@ -84,6 +86,20 @@ std::vector<KindInfo> make_registry() {
       "WorkloadGroup", kNetworking, kNetworkingVersions));
   kinds.push_back(spec_kind<Sidecar, decode_sidecar, validate_sidecar>(
       "Sidecar", kNetworking, kNetworkingVersions));
+  // Kubernetes core kinds that the mesh reads (engineer C).
+  kinds.push_back(document_kind<K8sService, decode_k8s_service, validate_k8s_service>(
+      "Service", "", {"v1"}, {"spec"}));
+  kinds.push_back(document_kind<EndpointSlice, decode_endpoint_slice, validate_endpoint_slice>(
+      "EndpointSlice", "discovery.k8s.io", {"v1"}, {"addressType", "endpoints", "ports"}));
+  kinds.push_back(document_kind<Pod, decode_pod, validate_pod>("Pod", "", {"v1"}, {"spec"}));
+  kinds.push_back(document_kind<ServiceAccount, decode_service_account, validate_service_account>(
+      "ServiceAccount", "", {"v1"}, {"secrets", "imagePullSecrets", "automountServiceAccountToken"}));
+  kinds.push_back(document_kind<Namespace, decode_namespace, validate_namespace>(
+      "Namespace", "", {"v1"}, {"spec"}));
+  kinds.push_back(document_kind<Secret, decode_secret, validate_secret>(
+      "Secret", "", {"v1"}, {"type", "data", "stringData", "immutable"}));
+  kinds.push_back(document_kind<ConfigMap, decode_config_map, validate_config_map>(
+      "ConfigMap", "", {"v1"}, {"data", "binaryData", "immutable"}));
   return kinds;
 }
 
