@@ -1,0 +1,35 @@
+// jib-agent's flags: everything the agent's parts need, parsed and checked in one place.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "agent/bootstrap.h"
+#include "agent/cert_manager.h"
+#include "agent/envoy_supervisor.h"
+
+namespace jib::agent {
+
+struct AgentOptions {
+  CertManagerOptions cert;
+  BootstrapOptions bootstrap;
+  std::string bootstrap_out;  // empty: no bootstrap written
+  unsigned sds_socket_mode = 0600;
+  bool xds_token = true;         // put the token in the bootstrap's ADS metadata (TLS only)
+  EnvoySupervisorOptions envoy;  // envoy.binary empty: Envoy is not started
+  std::string log_level = "info";
+  bool help = false;
+};
+
+// Parses argv (without argv[0]). Flags take `--flag value` or `--flag=value`; everything
+// after `--` goes to Envoy. POD_NAME, POD_NAMESPACE, INSTANCE_IP and SERVICE_ACCOUNT from the
+// environment (as Istio's injector sets them) are defaults. False with *error on a bad flag
+// or a missing required one.
+bool parse_agent_options(const std::vector<std::string>& args, AgentOptions* out,
+                         std::string* error);
+std::string agent_usage();
+
+// "90", "90s", "15m", "2h", "1d" -> seconds; "500ms" -> milliseconds. False when malformed.
+bool parse_duration_ms(const std::string& text, std::chrono::milliseconds* out);
+
+}  // namespace jib::agent
