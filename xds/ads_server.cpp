@@ -10,12 +10,6 @@ namespace jib::xds {
 AdsServer::AdsServer(PushContextPtr initial, XdsMetrics& metrics)
     : metrics_(metrics), current_(std::move(initial)) {}
 
-grpc::ServerGenericBidiReactor* AdsServer::CreateReactor(
-    grpc::GenericCallbackServerContext* context) {
-  if (context->method() != kStreamMethod) return CallbackGenericService::CreateReactor(context);
-  return AdsStream::start(*this).get();
-}
-
 void AdsServer::push(PushContextPtr context) {
   std::vector<std::shared_ptr<AdsStream>> streams;
   {

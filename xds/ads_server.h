@@ -1,4 +1,4 @@
-// The ADS gRPC service: accepts streams, keeps the current push context, fans pushes out.
+// The ADS server: keeps the current push context and every stream, and fans pushes out.
 #pragma once
 
 #include <memory>
@@ -7,8 +7,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <grpcpp/generic/async_generic_service.h>
-
 #include "xds/push_context.h"
 #include "xds/xds_metrics.h"
 
@@ -16,17 +14,11 @@ namespace jib::xds {
 
 class AdsStream;
 
-// A generic (bytes in, bytes out) service, so that streams can send shared serialized
-// resources; it answers AggregatedDiscoveryService/StreamAggregatedResources and refuses any
-// other method with UNIMPLEMENTED. Register it with ServerBuilder::RegisterCallbackGenericService.
-class AdsServer final : public grpc::CallbackGenericService {
+// Every ADS stream of the process, whichever port it came in on (xds::AdsService is the gRPC
+// face of one port), and the push context they are served from.
+class AdsServer final {
  public:
-  static constexpr const char* kStreamMethod =
-      "/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources";
-
   AdsServer(PushContextPtr initial, XdsMetrics& metrics);
-
-  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* context) override;
 
   // Makes the context current and pushes what changed to every stream. One caller at a time
   // (the push queue's thread).

@@ -34,10 +34,13 @@ nlohmann::json watch_json(const WatchState& watch) {
 
 }  // namespace
 
-AdsStream::AdsStream(AdsServer& server) : server_(server) {}
+AdsStream::AdsStream(AdsServer& server, const StreamAuthorizer* authorizer,
+                     std::optional<PeerCredentials> credentials)
+    : server_(server), authorizer_(authorizer), credentials_(std::move(credentials)) {}
 
-std::shared_ptr<AdsStream> AdsStream::start(AdsServer& server) {
-  auto stream = std::make_shared<AdsStream>(server);
+std::shared_ptr<AdsStream> AdsStream::start(AdsServer& server, const StreamAuthorizer* authorizer,
+                                            std::optional<PeerCredentials> credentials) {
+  auto stream = std::make_shared<AdsStream>(server, authorizer, std::move(credentials));
   stream->self_ = stream;
   server.add(stream);
   stream->StartRead(&stream->request_);
@@ -83,6 +86,16 @@ void AdsStream::handle(const DiscoveryRequest& request) {
       reads_closed_ = true;
       final_status_ = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, error);
       return;
+    }
+    if (authorizer_) {
+      grpc::Status verdict = authorizer_->authorize(*credentials_, proxy);
+      credentials_.reset();  // a token is not kept longer than needed
+      if (!verdict.ok()) {
+        log::warn(kLog, "refusing stream of ", proxy.id, ": ", verdict.error_message());
+        reads_closed_ = true;
+        final_status_ = verdict;
+        return;
+      }
     }
     log::info(kLog, "proxy connected: ", proxy.id);
     proxy_ = std::move(proxy);

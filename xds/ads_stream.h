@@ -16,6 +16,7 @@
 #include "envoy/service/discovery/v3/discovery.pb.h"
 #include "xds/proxy.h"
 #include "xds/push_context.h"
+#include "xds/stream_authorizer.h"
 #include "xds/type_urls.h"
 #include "xds/watch_state.h"
 
@@ -30,8 +31,10 @@ using DiscoveryResponse = envoy::service::discovery::v3::DiscoveryResponse;
 // pre-serialized resources instead of copying them into a message per connection.
 class AdsStream : public grpc::ServerGenericBidiReactor {
  public:
-  // Starts reading at once. The stream keeps itself alive until OnDone.
-  static std::shared_ptr<AdsStream> start(AdsServer& server);
+  // Starts reading at once. The stream keeps itself alive until OnDone. With an authorizer,
+  // the credentials are checked against the node of the first request.
+  static std::shared_ptr<AdsStream> start(AdsServer& server, const StreamAuthorizer* authorizer,
+                                          std::optional<PeerCredentials> credentials);
 
   // Sends every watched type whose resources differ in the context from what was last sent.
   // Called on the push thread; never blocks on the network.
@@ -44,7 +47,8 @@ class AdsStream : public grpc::ServerGenericBidiReactor {
   void OnWriteDone(bool ok) override;
   void OnDone() override;
 
-  explicit AdsStream(AdsServer& server);
+  AdsStream(AdsServer& server, const StreamAuthorizer* authorizer,
+            std::optional<PeerCredentials> credentials);
 
  private:
   void handle(const DiscoveryRequest& request);
@@ -56,6 +60,8 @@ class AdsStream : public grpc::ServerGenericBidiReactor {
   WatchState& watch(ResourceType type) { return watches_[static_cast<size_t>(type)]; }
 
   AdsServer& server_;
+  const StreamAuthorizer* authorizer_;
+  std::optional<PeerCredentials> credentials_;
   std::shared_ptr<AdsStream> self_;  // released in OnDone
   grpc::ByteBuffer request_;         // owned by the pending read
 

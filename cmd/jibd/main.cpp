@@ -14,6 +14,7 @@
 #include "mesh/file_source.h"
 #include "mesh/snapshot.h"
 #include "xds/ads_server.h"
+#include "xds/ads_service.h"
 #include "xds/push_queue.h"
 
 namespace jib::jibd {
@@ -61,7 +62,8 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
   int xds_port = 0;
   builder.AddListeningPort(options.bind + ":" + std::to_string(options.xds_port),
                            grpc::InsecureServerCredentials(), &xds_port);
-  builder.RegisterCallbackGenericService(&ads);
+  xds::AdsService plaintext_ads(ads);
+  builder.RegisterCallbackGenericService(&plaintext_ads);
   builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
   auto grpc_server = builder.BuildAndStart();
   if (!grpc_server || xds_port == 0) {
