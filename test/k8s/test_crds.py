@@ -3,12 +3,16 @@ unchanged (nothing pruned, every served version), and objects that break the sch
 refused by the API server itself."""
 import glob
 import os
+import shutil
+import subprocess
+import sys
 import textwrap
 
 import pytest
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+CRDS = os.path.join(os.path.dirname(os.path.dirname(HERE)), "crds")
 SAMPLES = sorted(glob.glob(os.path.join(HERE, "samples", "*.yaml")))
 
 # kind -> (plural, group, served versions, storage version, short names): Istio's.
@@ -64,7 +68,7 @@ def test_crds_install_established_and_structural(kube_cluster, kube_crds):
 
 
 def test_crds_reapply_unchanged(kube_cluster, kube_crds):
-    out = kube_cluster.apply(os.path.join(os.path.dirname(HERE), "..", "crds")).stdout
+    out = kube_cluster.apply(CRDS).stdout
     lines = [line for line in out.splitlines() if line.strip()]
     assert len(lines) == len(EXPECTED), out
     assert all(line.endswith(" unchanged") for line in lines), out
@@ -72,10 +76,7 @@ def test_crds_reapply_unchanged(kube_cluster, kube_crds):
 
 def test_generated_crds_match_generator(tmp_path):
     """crds/*.yaml is the output of crds/gen_crds.py (so edits go to the generator)."""
-    import subprocess
-    import sys
-    import shutil
-    crds = os.path.join(os.path.dirname(HERE), "..", "crds")
+    crds = CRDS
     copy = tmp_path / "crds"
     shutil.copytree(crds, copy)
     subprocess.run([sys.executable, str(copy / "gen_crds.py")], check=True,
