@@ -12,14 +12,6 @@ bin="$cache/bin"
 mod=test/k8s/apiserver
 export PATH="/usr/local/go/bin:$PATH"
 
-want=$(cat "$mod/go.mod" "$mod/go.sum" "$0" | sha256sum | cut -d' ' -f1)
-stamp="$bin/.kube.sha256"
-if [ -x "$bin/kube-apiserver" ] && [ -x "$bin/kubectl" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
-  exit 0
-fi
-
-command -v go >/dev/null || { echo "build_kube.sh: Go is not installed (want go >= 1.24)" >&2; exit 1; }
-
 # The version is stamped as the release scripts would (hack/lib/version.sh), so that kubectl
 # sees no skew and /version reports the pinned release rather than v0.0.0-master.
 kver=$(sed -n 's/^[[:space:]]*\(require \)\{0,1\}k8s.io\/kubernetes \(v[0-9.]*\).*/\2/p' "$mod/go.mod")
@@ -32,7 +24,21 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   ldflags="$ldflags -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
 done
 
+# The stamp covers what decides the binaries: the pin (go.mod, go.sum) and the build recipe.
+# Bump recipe when the go build line below changes.
+recipe="cgo0-trimpath-v1"
+want=$(printf '%s\n%s\n' "$recipe" "$ldflags" | cat - "$mod/go.mod" "$mod/go.sum" | sha256sum | cut -d' ' -f1)
+stamp="$bin/.kube.sha256"
+if [ -x "$bin/kube-apiserver" ] && [ -x "$bin/kubectl" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+  exit 0
+fi
+
+command -v go >/dev/null || { echo "build_kube.sh: Go is not installed (want go >= 1.24)" >&2; exit 1; }
+
 mkdir -p "$bin"
+# A build cache of its own (about 2.5 GB): an interrupted build resumes from it, a finished one
+# deletes it, so that only the two binaries stay in the cache.
+export GOCACHE="$cache/go-build-kube"
 tmp=$(mktemp -d "$bin/.build.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 echo "build_kube.sh: building kube-apiserver and kubectl $kver (slow the first time)" >&2
@@ -44,4 +50,5 @@ start=$(date +%s)
   k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl)
 mv -f "$tmp/kube-apiserver" "$tmp/kubectl" "$bin/"
 echo "$want" > "$stamp"
+rm -rf "$GOCACHE"
 echo "build_kube.sh: built $kver in $(($(date +%s) - start)) s into $bin" >&2
