@@ -78,8 +78,9 @@ class CertManagerTest : public ::testing::Test {
     return o;
   }
 
-  std::shared_ptr<ca::FakeClock> clock_ =
-      std::make_shared<ca::FakeClock>(std::chrono::system_clock::now());
+  // Whole seconds, as certificate times are.
+  std::shared_ptr<ca::FakeClock> clock_ = std::make_shared<ca::FakeClock>(
+      std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
   FakeCa ca_{clock_};
   std::filesystem::path dir_;
   SecretStore store_;
