@@ -165,6 +165,8 @@ TRAFFIC_POLICY = O({
     "tunnel": O({"protocol": S(), "targetHost": S(), "targetPort": PORT},
                 ["targetHost", "targetPort"]),
     "proxyProtocol": O({"version": E("V1", "V2")}),
+    "retryBudget": O({"percent": NUM(nullable=True, minimum=0, maximum=100),
+                      "minRetryConcurrency": U32()}),
 })
 DESTINATION_RULE = O({
     "host": S(minLength=1),
