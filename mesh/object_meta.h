@@ -23,6 +23,9 @@ struct ObjectMeta {
   Labels labels;
   Labels annotations;
   std::string resource_version;
+  // RFC 3339 as the API server writes it ("2024-05-01T10:00:00Z"), so that text order is time
+  // order; empty for objects from files. Istio lets the oldest of conflicting objects win.
+  std::string creation_timestamp;
   SourceLocation source;
   bool operator==(const ObjectMeta&) const = default;
 };

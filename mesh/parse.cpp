@@ -37,6 +37,7 @@ void decode_metadata(Decoder& d, const YAML::Node& node, ObjectMeta& meta) {
     if (key == "labels") return d.string_map(v, p, meta.labels);
     if (key == "annotations") return d.string_map(v, p, meta.annotations);
     if (key == "resourceVersion") return d.str(v, p, meta.resource_version);
+    if (key == "creationTimestamp") return d.str(v, p, meta.creation_timestamp);
     return is_server_metadata(key);
   });
 }

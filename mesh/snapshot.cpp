@@ -44,6 +44,21 @@ std::vector<Endpoint> endpoints_for(const ServiceEntry& se, const std::string& h
   return out;
 }
 
+// A ServiceEntry with a workloadSelector selects WorkloadEntries (of its namespace, as Istio)
+// whose labels match; each becomes an endpoint.
+void add_workload_entries(const StoreState& state, const ServiceEntry& se,
+                          std::vector<Endpoint>& out) {
+  const ConfigKey first{"WorkloadEntry", se.meta.ns, ""};
+  for (auto it = state.objects.lower_bound(first);
+       it != state.objects.end() && it->first.kind == "WorkloadEntry" && it->first.ns == se.meta.ns;
+       ++it) {
+    const auto* we = std::get_if<WorkloadEntry>(it->second.get());
+    if (we != nullptr && labels_match(se.workload_selector->match_labels, we->spec.labels)) {
+      out.push_back(to_endpoint(we->spec));
+    }
+  }
+}
+
 }  // namespace
 
 std::string resolve_short_name(std::string_view host, std::string_view ns) {
@@ -78,6 +93,9 @@ SnapshotPtr Snapshot::build(const StoreStatePtr& state) {
         snap->services_.push_back(Service{host, se->meta.ns, se->ports, se->resolution,
                                           se->location, endpoints_for(*se, host), se->export_to,
                                           key});
+        if (se->workload_selector) {
+          add_workload_entries(*snap->state_, *se, snap->services_.back().endpoints);
+        }
       }
     } else if (const auto* dr = std::get_if<DestinationRule>(object.get())) {
       snap->destination_rule_by_host_[resolve_short_name(dr->host, dr->meta.ns)].push_back(dr);
@@ -94,6 +112,8 @@ SnapshotPtr Snapshot::build(const StoreStatePtr& state) {
   for (size_t i = 0; i < snap->services_.size(); ++i) {
     snap->service_by_host_[snap->services_[i].hostname] = i;
   }
+  // Until MeshConfig's rootNamespace is passed in, Istio's default.
+  snap->networking_ = NetworkingIndex::build(*snap->state_, "istio-system");
   return snap;
 }
 
@@ -137,6 +157,21 @@ std::vector<const VirtualService*> Snapshot::mesh_virtual_services(
   });
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
+}
+
+std::vector<const Service*> Snapshot::services_for(std::string_view proxy_ns) const {
+  std::vector<const Service*> out;
+  for (const auto& svc : services_) {
+    if (visible_to(svc.export_to, svc.ns, proxy_ns)) out.push_back(&svc);
+  }
+  return out;
+}
+
+std::optional<MergedDestinationRule> Snapshot::destination_rule_for(
+    std::string_view proxy_ns, std::string_view hostname, const Labels& workload_labels) const {
+  const Service* svc = service(hostname);
+  return networking_.destination_rule(proxy_ns, hostname, svc != nullptr ? svc->ns : proxy_ns,
+                                      workload_labels);
 }
 
 std::vector<const Endpoint*> Snapshot::endpoints(const Service& service,

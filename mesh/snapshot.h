@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "mesh/config_store.h"
+#include "mesh/networking_index.h"
 
 namespace jib::mesh {
 
@@ -77,8 +78,19 @@ class Snapshot {
   // empty or unknown to the DestinationRule).
   std::vector<const Endpoint*> endpoints(const Service& service, std::string_view subset) const;
 
+  // Networking as one proxy sees it (exportTo, DestinationRule precedence and merging,
+  // VirtualService conflicts, Gateways, Sidecar scopes).
+  const NetworkingIndex& networking() const { return networking_; }
+  // Services exported to proxy_ns, sorted by hostname.
+  std::vector<const Service*> services_for(std::string_view proxy_ns) const;
+  // The merged DestinationRule for a host as a proxy in proxy_ns sees it.
+  std::optional<MergedDestinationRule> destination_rule_for(
+      std::string_view proxy_ns, std::string_view hostname,
+      const Labels& workload_labels = {}) const;
+
  private:
   StoreStatePtr state_;
+  NetworkingIndex networking_;
   std::vector<Service> services_;
   std::map<std::string, size_t, std::less<>> service_by_host_;
   // Host as written (short names resolved) -> rules claiming it, by namespace/name.
