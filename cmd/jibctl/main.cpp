@@ -15,6 +15,8 @@ struct Subcommand {
 
 constexpr Subcommand kSubcommands[] = {
     {"csr", "get a workload certificate from the mesh CA", jib::ctl::run_csr},
+    {"validate", "check config files as jibd reads them (strict)", jib::ctl::run_validate},
+    {"analyze", "cross-object findings, with Istio's analyzer codes", jib::ctl::run_analyze},
 };
 
 int usage() {

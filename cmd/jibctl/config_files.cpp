@@ -1,0 +1,120 @@
+#include "cmd/jibctl/config_files.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace jib::ctl {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool is_config_file(const fs::path& p) {
+  const auto ext = p.extension().string();
+  return ext == ".yaml" || ext == ".yml" || ext == ".json";
+}
+
+}  // namespace
+
+LoadedConfig load_config(const std::vector<std::string>& paths, bool strict) {
+  LoadedConfig out;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(path, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_regular_file(ec) && is_config_file(it->path())) {
+          found.push_back(it->path().string());
+        }
+      }
+      std::sort(found.begin(), found.end());
+      out.files.insert(out.files.end(), found.begin(), found.end());
+    } else if (fs::exists(path, ec)) {
+      out.files.push_back(path);
+    } else {
+      out.errors.push_back(mesh::ConfigError{path, 0, "", "", "no such file or directory"});
+    }
+  }
+  std::map<mesh::ConfigKey, std::string> seen;  // key -> file:line of its first definition
+  for (const auto& file : out.files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      out.errors.push_back(mesh::ConfigError{file, 0, "", "", "cannot read the file"});
+      continue;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    mesh::ParseOptions options;
+    options.strict = strict;
+    auto r = mesh::parse_and_validate(text.str(), file, options);
+    out.errors.insert(out.errors.end(), r.errors.begin(), r.errors.end());
+    out.warnings.insert(out.warnings.end(), r.warnings.begin(), r.warnings.end());
+    for (size_t i = 0; i < r.objects.size(); ++i) {
+      const mesh::ConfigKey key = mesh::key_of(r.objects[i]);
+      const auto& source = std::visit(
+          [](const auto& o) -> const mesh::SourceLocation& { return o.meta.source; }, r.objects[i]);
+      const std::string here = source.file + ":" + std::to_string(source.line);
+      if (auto [it, inserted] = seen.emplace(key, here); !inserted) {
+        out.errors.push_back(mesh::ConfigError{source.file, source.line, key.str(), "",
+                                               "defined again (first at " + it->second + ")"});
+        continue;
+      }
+      out.lines[key] = std::move(r.lines[i]);
+      out.objects.push_back(std::move(r.objects[i]));
+    }
+  }
+  return out;
+}
+
+mesh::MeshConfig mesh_config_for(const std::string& mesh_config_file, const LoadedConfig& config,
+                                 mesh::ConfigErrors& errors) {
+  mesh::MeshConfigResult result;
+  if (!mesh_config_file.empty()) {
+    result = mesh::load_mesh_config_file(mesh_config_file);
+  } else {
+    const std::string root = mesh::MeshConfig{}.root_namespace;
+    for (const auto& o : config.objects) {
+      const auto* cm = std::get_if<mesh::ConfigMap>(&o);
+      if (cm != nullptr && cm->meta.name == mesh::kMeshConfigMapName && cm->meta.ns == root) {
+        result = mesh::mesh_config_from_config_map(*cm);
+      }
+    }
+  }
+  errors.insert(errors.end(), result.errors.begin(), result.errors.end());
+  return result.config;
+}
+
+std::string error_json(const mesh::ConfigError& e) {
+  nlohmann::json j = {{"file", e.file},   {"line", e.line},       {"object", e.object},
+                      {"field", e.field}, {"message", e.message}, {"text", e.str()}};
+  return j.dump();
+}
+
+std::optional<std::string> take_output_flag(std::vector<std::string>& args) {
+  std::string format = "text";
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string value;
+    size_t n = 0;
+    if ((args[i] == "-o" || args[i] == "--output") && i + 1 < args.size()) {
+      value = args[i + 1];
+      n = 2;
+    } else if (args[i].starts_with("-o=") || args[i].starts_with("--output=")) {
+      value = args[i].substr(args[i].find('=') + 1);
+      n = 1;
+    } else if (args[i] == "-o" || args[i] == "--output") {
+      return std::nullopt;
+    } else {
+      continue;
+    }
+    if (value != "text" && value != "json") return std::nullopt;
+    format = value;
+    args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(i + n));
+    --i;
+  }
+  return format;
+}
+
+}  // namespace jib::ctl
