@@ -55,6 +55,9 @@ class CaServerImpl final : public CaServer {
   }
   std::shared_ptr<const TrustBundle> trust_bundle() const override { return bundles_.current(); }
   TrustBundlePublisher& trust_bundles() override { return bundles_; }
+  CaStatus authenticate(const AuthRequest& request, ServiceAccount* caller) const override {
+    return csr_->authenticate(request, caller);
+  }
 
   bool check_now(std::string* error) override {
     std::lock_guard lock(check_mu_);

@@ -15,6 +15,8 @@
 #include <grpcpp/security/server_credentials.h>
 
 #include "ca/ca_store.h"
+#include "ca/authenticator.h"
+#include "ca/ca_status.h"
 #include "ca/clock.h"
 #include "ca/token_reviewer.h"
 #include "ca/trust_bundle.h"
@@ -87,6 +89,8 @@ class CaServer {
   // Follows trust bundle changes (called at once with the current bundle); for the xDS
   // snapshot. Callbacks run on the rotation thread and must be quick.
   virtual TrustBundlePublisher& trust_bundles() = 0;
+  // Authenticates a caller with the same authenticators as CSRs (secure xDS uses it).
+  virtual CaStatus authenticate(const AuthRequest& request, ServiceAccount* caller) const = 0;
   // Runs one rotation/renewal check now (tests, signals). Thread-safe.
   virtual bool check_now(std::string* error) = 0;
   // Stops serving and the background thread; idempotent. Also run by the destructor.

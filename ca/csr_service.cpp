@@ -11,29 +11,33 @@ CsrService::CsrService(std::string trust_domain, std::vector<AuthenticatorPtr> a
       authenticators_(std::move(authenticators)),
       authority_(authority) {}
 
-CaStatus CsrService::create_certificate(const AuthRequest& auth, std::string_view csr_pem,
-                                        int64_t validity_seconds, std::vector<std::string>* chain) {
-  counters_.csr_count++;
-  std::optional<ServiceAccount> caller;
+CaStatus CsrService::authenticate(const AuthRequest& auth, ServiceAccount* caller) const {
   std::string failures;
   for (const auto& a : authenticators_) {
     AuthResult r = a->authenticate(auth);
     if (r.kind == AuthResult::Kind::kAccepted) {
-      caller = r.caller;
-      break;
+      *caller = r.caller;
+      return CaStatus::Ok();
     }
     if (r.kind == AuthResult::Kind::kDenied) {
       if (!failures.empty()) failures += "; ";
       failures += a->name() + ": " + r.message;
     }
   }
-  if (!caller) {
+  if (failures.empty()) failures = "no bearer token or client certificate";
+  return CaStatus::Unauthenticated("authentication failed: " + failures);
+}
+
+CaStatus CsrService::create_certificate(const AuthRequest& auth, std::string_view csr_pem,
+                                        int64_t validity_seconds, std::vector<std::string>* chain) {
+  counters_.csr_count++;
+  ServiceAccount caller;
+  if (auto st = authenticate(auth, &caller); !st.ok()) {
     counters_.authentication_failure_count++;
-    if (failures.empty()) failures = "no bearer token or client certificate";
-    log::info("ca", "CSR refused: authentication failed: ", failures);
-    return CaStatus::Unauthenticated("authentication failed: " + failures);
+    log::info("ca", "CSR refused: ", st.message);
+    return st;
   }
-  const std::string identity = spiffe_id(trust_domain_, *caller);
+  const std::string identity = spiffe_id(trust_domain_, caller);
   ValidatedCsr csr;
   if (auto st = validate_csr(csr_pem, identity, &csr); !st.ok()) {
     counters_.csr_parsing_err_count++;

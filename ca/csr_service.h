@@ -33,6 +33,10 @@ class CsrService {
   CaStatus create_certificate(const AuthRequest& auth, std::string_view csr_pem,
                               int64_t validity_seconds, std::vector<std::string>* chain);
 
+  // Asks each authenticator in order; the first that accepts decides. UNAUTHENTICATED with
+  // every refusal's reason when none does. Thread-safe; also used by secure xDS.
+  CaStatus authenticate(const AuthRequest& auth, ServiceAccount* caller) const;
+
   const CsrCounters& counters() const { return counters_; }
 
  private:

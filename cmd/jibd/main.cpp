@@ -10,6 +10,7 @@
 #include "ca/ca_server.h"
 #include "cmd/jibd/debug_endpoints.h"
 #include "cmd/jibd/options.h"
+#include "cmd/jibd/proxy_authorizer.h"
 #include "mesh/config_store.h"
 #include "mesh/file_source.h"
 #include "mesh/snapshot.h"
@@ -84,13 +85,29 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
   if (ca_options.listen_address == ca::CaServerOptions().listen_address) {
     ca_options.listen_address = options.bind;
   }
-  ca_options.port = options.ca_port;
+  // The CA shares 15012 with secure xDS, as istiod's does: one TLS server, both services.
+  ca_options.own_server = false;
   auto ca_server = ca::CaServer::create(ca_options, &error);
   if (!ca_server) {
     log::error(kLog, "cannot start the CA: ", error);
     return 1;
   }
-  log::info(kLog, "ca listening on ", options.bind, ":", ca_server->port());
+  ProxyAuthorizer authorizer(*ca_server);
+  xds::AdsService secure_ads(ads, &authorizer);
+  grpc::ServerBuilder secure_builder;
+  int secure_port = 0;
+  secure_builder.AddListeningPort(ca_options.listen_address + ":" + std::to_string(options.ca_port),
+                                  ca_server->tls_credentials(), &secure_port);
+  secure_builder.RegisterService(ca_server->grpc_service());
+  secure_builder.RegisterCallbackGenericService(&secure_ads);
+  auto secure_server = secure_builder.BuildAndStart();
+  if (!secure_server || secure_port == 0) {
+    log::error(kLog, "cannot listen for the CA and secure xds on ", ca_options.listen_address, ":",
+               options.ca_port);
+    return 1;
+  }
+  log::info(kLog, "ca listening on ", ca_options.listen_address, ":", secure_port,
+            " (TLS; also secure xds)");
 
   files.start();
   ready = true;
@@ -101,6 +118,7 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
   queue.stop();
   http_server->stop();
   ca_server->shutdown();
+  secure_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   return 0;
 }
