@@ -20,6 +20,7 @@
 #include "mesh/k8s_service.h"
 #include "mesh/k8s_service_account.h"
 #include "mesh/object_meta.h"
+#include "mesh/policy_kinds.h"
 #include "mesh/service_entry.h"
 #include "mesh/sidecar.h"
 #include "mesh/virtual_service.h"
@@ -33,7 +34,10 @@ using ConfigObject = std::variant<ServiceEntry, VirtualService, DestinationRule,
                                   Gateway, WorkloadEntry, WorkloadGroup, Sidecar,
                                   // Kubernetes core kinds that the mesh reads.
                                   K8sService, EndpointSlice, Pod, ServiceAccount, Namespace, Secret,
-                                  ConfigMap>;
+                                  ConfigMap,
+                                  // security, extensions and telemetry kinds (engineer B).
+                                  PeerAuthentication, RequestAuthentication, AuthorizationPolicy,
+                                  WasmPlugin, Telemetry>;
 
 ConfigKey key_of(const ConfigObject& object);
 

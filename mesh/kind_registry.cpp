@@ -5,9 +5,11 @@
 #include <stdexcept>
 
 #include "mesh/decode_kinds.h"
+#include "mesh/decode_policy_target.h"
 #include "mesh/k8s_decode.h"
 #include "mesh/k8s_validate.h"
 #include "mesh/validate_internal.h"
+#include "mesh/validate_policy_target.h"
 #include "mesh/yaml_decoder.h"
 
 namespace jib::mesh {
@@ -100,6 +102,20 @@ std::vector<KindInfo> make_registry() {
       "Secret", "", {"v1"}, {"type", "data", "stringData", "immutable"}));
   kinds.push_back(document_kind<ConfigMap, decode_config_map, validate_config_map>(
       "ConfigMap", "", {"v1"}, {"data", "binaryData", "immutable"}));
+  // Security, extension and telemetry kinds (engineer B).
+  kinds.push_back(
+      spec_kind<PeerAuthentication, decode_peer_authentication, validate_peer_authentication>(
+          "PeerAuthentication", "security.istio.io", {"v1beta1", "v1"}));
+  kinds.push_back(spec_kind<RequestAuthentication, decode_request_authentication,
+                            validate_request_authentication>(
+      "RequestAuthentication", "security.istio.io", {"v1beta1", "v1"}));
+  kinds.push_back(
+      spec_kind<AuthorizationPolicy, decode_authorization_policy, validate_authorization_policy>(
+          "AuthorizationPolicy", "security.istio.io", {"v1beta1", "v1"}));
+  kinds.push_back(spec_kind<WasmPlugin, decode_wasm_plugin, validate_wasm_plugin>(
+      "WasmPlugin", "extensions.istio.io", {"v1alpha1"}));
+  kinds.push_back(spec_kind<Telemetry, decode_telemetry, validate_telemetry>(
+      "Telemetry", "telemetry.istio.io", {"v1alpha1", "v1"}));
   return kinds;
 }
 

@@ -78,7 +78,7 @@ uint32_t Endpoint::port_for(const ServicePort& service_port) const {
   return service_port.target_port != 0 ? service_port.target_port : service_port.number;
 }
 
-SnapshotPtr Snapshot::build(const StoreStatePtr& state) {
+SnapshotPtr Snapshot::build(const StoreStatePtr& state, std::string_view root_namespace) {
   auto snap = std::shared_ptr<Snapshot>(new Snapshot());
   snap->state_ = state ? state : std::make_shared<const StoreState>();
   // The state map is ordered by kind, namespace, name: every index below is built in that order,
@@ -112,8 +112,8 @@ SnapshotPtr Snapshot::build(const StoreStatePtr& state) {
   for (size_t i = 0; i < snap->services_.size(); ++i) {
     snap->service_by_host_[snap->services_[i].hostname] = i;
   }
-  // Until MeshConfig's rootNamespace is passed in, Istio's default.
-  snap->networking_ = NetworkingIndex::build(*snap->state_, "istio-system");
+  snap->policies_ = PolicyIndex::build(*snap->state_, root_namespace);
+  snap->networking_ = NetworkingIndex::build(*snap->state_, root_namespace);
   return snap;
 }
 

@@ -10,6 +10,7 @@
 
 #include "mesh/config_store.h"
 #include "mesh/networking_index.h"
+#include "mesh/policy_index.h"
 
 namespace jib::mesh {
 
@@ -54,7 +55,9 @@ class Snapshot {
  public:
   // Builds the indexes for one store state. Never throws on odd config: what cannot be
   // indexed is skipped (it was validated on the way in).
-  static SnapshotPtr build(const StoreStatePtr& state);
+  // root_namespace: MeshConfig's rootNamespace, where mesh-wide policies live.
+  static SnapshotPtr build(const StoreStatePtr& state,
+                           std::string_view root_namespace = kDefaultRootNamespace);
 
   uint64_t generation() const { return state_->generation; }
   const StoreState& state() const { return *state_; }
@@ -88,9 +91,13 @@ class Snapshot {
       std::string_view proxy_ns, std::string_view hostname,
       const Labels& workload_labels = {}) const;
 
+  // Security, extension and telemetry policies by root namespace, namespace and selector.
+  const PolicyIndex& policies() const { return policies_; }
+
  private:
   StoreStatePtr state_;
   NetworkingIndex networking_;
+  PolicyIndex policies_;
   std::vector<Service> services_;
   std::map<std::string, size_t, std::less<>> service_by_host_;
   // Host as written (short names resolved) -> rules claiming it, by namespace/name.
