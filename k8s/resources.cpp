@@ -1,6 +1,7 @@
 #include "k8s/resources.h"
 
 #include <cctype>
+#include <string_view>
 
 namespace jib::k8s {
 
@@ -42,7 +43,11 @@ Resource token_reviews() {
 std::string plural_of(std::string_view kind) {
   std::string lower;
   for (char c : kind) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower.ends_with("y")) return lower.substr(0, lower.size() - 1) + "ies";
+  // "policy" -> "policies", but "gateway" -> "gateways" (a vowel before the y).
+  if (lower.size() >= 2 && lower.back() == 'y' &&
+      std::string_view("aeiou").find(lower[lower.size() - 2]) == std::string_view::npos) {
+    return lower.substr(0, lower.size() - 1) + "ies";
+  }
   if (lower.ends_with("s")) return lower + "es";
   return lower + "s";
 }

@@ -9,6 +9,7 @@
 #include "base/metrics.h"
 #include "ca/ca_server.h"
 #include "cmd/jibd/debug_endpoints.h"
+#include "cmd/jibd/kube_mode.h"
 #include "cmd/jibd/options.h"
 #include "cmd/jibd/proxy_authorizer.h"
 #include "mesh/config_store.h"
@@ -43,10 +44,22 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
 
   std::atomic<bool> ready{false};
   mesh::ConfigStore store;
-  mesh::FileSource files({options.config_dir, options.debounce}, store);
-  size_t errors = files.load();
-  log::info(kLog, "loaded ", store.state()->objects.size(), " objects from ", options.config_dir,
-            " (", errors, " errors)");
+  std::string error;
+  std::unique_ptr<mesh::FileSource> files;
+  std::unique_ptr<KubeMode> kube;
+  if (options.kube) {
+    kube = KubeMode::create(options, store, &ca_options, &error);
+    if (!kube) {
+      log::error(kLog, error);
+      return 1;
+    }
+  } else {
+    files = std::make_unique<mesh::FileSource>(
+        mesh::FileSourceOptions{options.config_dir, options.debounce}, store);
+    size_t errors = files->load();
+    log::info(kLog, "loaded ", store.state()->objects.size(), " objects from ",
+              options.config_dir, " (", errors, " errors)");
+  }
 
   xds::XdsMetrics metrics(metrics::Registry::global());
   auto initial = std::make_shared<const xds::PushContext>(mesh::Snapshot::build(store.state()));
@@ -73,7 +86,6 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
   }
   log::info(kLog, "xds listening on ", options.bind, ":", xds_port);
 
-  std::string error;
   auto http_server = http::serve(options.bind, options.http_port,
                                  debug_handlers({ready, store, ads}), &error);
   if (!http_server) {
@@ -109,12 +121,17 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
   log::info(kLog, "ca listening on ", ca_options.listen_address, ":", secure_port,
             " (TLS; also secure xds)");
 
-  files.start();
+  if (kube) {
+    kube->start(*ca_server);
+  } else {
+    files->start();
+  }
   ready = true;
   int signal = wait_for_signal();
   log::info(kLog, "stopping on signal ", signal);
   ready = false;
-  files.stop();
+  if (kube) kube->stop();
+  if (files) files->stop();
   queue.stop();
   http_server->stop();
   ca_server->shutdown();

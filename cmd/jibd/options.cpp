@@ -22,6 +22,11 @@ constexpr const char* kUsage = R"(usage: jibd --config-dir DIR [flags]
   --debounce-ms N       quiet period before a push (default 100)
   --debounce-max-ms N   longest a change waits for a push (default 1000)
   --log-level LEVEL     debug, info, warn or error (default info)
+
+Kubernetes (instead of --config-dir; in cluster when KUBERNETES_SERVICE_HOST is set):
+  --kubeconfig PATH     read config from the API server of this kubeconfig's current context
+  --control-plane-namespace NS   istio ConfigMap, CA Secrets, lease (default istio-system)
+  --leader-election BOOL   singleton work only on the lease holder (default true)
 )";
 
 bool parse_int(std::string_view text, int min, int max, int* out) {
@@ -56,6 +61,14 @@ bool parse_options(int argc, char** argv, Options* out, std::string* error) {
       {"--debounce-ms", millis(&out->debounce)},
       {"--debounce-max-ms", millis(&out->debounce_max)},
       {"--log-level", [out](std::string_view v) { return log::parse_level(v, &out->log_level); }},
+      {"--kubeconfig", [out](std::string_view v) { out->kubeconfig = v; return !v.empty(); }},
+      {"--control-plane-namespace",
+       [out](std::string_view v) { out->control_plane_namespace = v; return !v.empty(); }},
+      {"--leader-election",
+       [out](std::string_view v) {
+         out->leader_election = v == "true";
+         return v == "true" || v == "false";
+       }},
   };
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -94,7 +107,14 @@ bool parse_options(int argc, char** argv, Options* out, std::string* error) {
       return false;
     }
   }
-  if (out->config_dir.empty()) {
+  const char* in_cluster = std::getenv("KUBERNETES_SERVICE_HOST");
+  out->kube = !out->kubeconfig.empty() ||
+              (out->config_dir.empty() && in_cluster != nullptr && *in_cluster != '\0');
+  if (out->kube && !out->config_dir.empty()) {
+    *error = "--config-dir and --kubeconfig exclude each other";
+    return false;
+  }
+  if (out->config_dir.empty() && !out->kube) {
     *error = "--config-dir is required\n" + std::string(kUsage);
     return false;
   }

@@ -18,6 +18,12 @@ struct Options {
   std::chrono::milliseconds debounce{100};
   std::chrono::milliseconds debounce_max{1000};
   log::Level log_level = log::Level::kInfo;
+  // Kubernetes mode (k8s/, cmd/jibd/kube_mode.h): with --kubeconfig, or in cluster when
+  // KUBERNETES_SERVICE_HOST is set and there is no --config-dir.
+  bool kube = false;
+  std::string kubeconfig;
+  std::string control_plane_namespace = "istio-system";
+  bool leader_election = true;
   // Flags that no part of jibd recognised here; later parts (the CA) take theirs from this.
   std::vector<std::string> rest;
 };

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "k8s/resources.h"
 #include "k8s/util.h"
 
 namespace jib::k8s {
@@ -125,6 +126,27 @@ TEST(Util, Base64RoundTripAndRejectsGarbage) {
 TEST(Util, MicroTime) {
   auto t = std::chrono::system_clock::time_point(std::chrono::microseconds(1700000000123456));
   EXPECT_EQ(format_micro_time(t), "2023-11-14T22:13:20.123456Z");
+}
+
+}  // namespace
+}  // namespace jib::k8s
+
+namespace jib::k8s {
+namespace {
+
+TEST(Resources, PluralsAndPaths) {
+  EXPECT_EQ(resources::plural_of("ServiceEntry"), "serviceentries");
+  EXPECT_EQ(resources::plural_of("AuthorizationPolicy"), "authorizationpolicies");
+  EXPECT_EQ(resources::plural_of("Gateway"), "gateways");
+  EXPECT_EQ(resources::plural_of("Telemetry"), "telemetries");
+  EXPECT_EQ(resources::plural_of("Sidecar"), "sidecars");
+  auto vs = resources::for_kind("VirtualService", "networking.istio.io", "v1");
+  ASSERT_TRUE(vs);
+  EXPECT_EQ(vs->object_path("ns", "r"),
+            "/apis/networking.istio.io/v1/namespaces/ns/virtualservices/r");
+  EXPECT_EQ(resources::namespaces().object_path("ignored", "x"), "/api/v1/namespaces/x");
+  EXPECT_EQ(resources::pods().collection_path(""), "/api/v1/pods");
+  EXPECT_FALSE(resources::for_kind("Secret", "", "v1"));
 }
 
 }  // namespace
