@@ -4,12 +4,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <thread>
 
+#include "agent/sds_resources.h"
 #include "agent/sds_stream_state.h"
 #include "base/log.h"
 #include "envoy/service/secret/v3/sds.grpc.pb.h"
@@ -95,9 +97,11 @@ class SdsService final : public envoy::service::secret::v3::SecretDiscoveryServi
       auto response = state.next_response(svid.get(), store_->trust_bundle());
       if (!response) continue;
       if (!stream->Write(*response)) return;
+      bool has_cert = svid && std::find(state.names().begin(), state.names().end(),
+                                        kDefaultSecretName) != state.names().end();
       log::info("sds", "stream ", id, ": sent ", names_text(state.names()), " version ",
                 response->version_info(),
-                svid ? " (certificate serial " + svid->serial_hex + ")" : std::string());
+                has_cert ? " (certificate serial " + svid->serial_hex + ")" : std::string());
     }
   }
 

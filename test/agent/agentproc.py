@@ -26,7 +26,7 @@ def sds_config():
 
 
 def tls_listener(port, name="agent_tls"):
-    """A static listener that terminates TLS with SDS `default` and answers `hello`."""
+    """A static listener that terminates TLS with SDS `default` and answers HTTP `hello`."""
     return {
         "name": name,
         "address": {"socket_address": {"address": "127.0.0.1", "port_value": int(port)}},
@@ -40,9 +40,17 @@ def tls_listener(port, name="agent_tls"):
                                                              "sds_config": sds_config()},
                 },
             }},
-            "filters": [{"name": "envoy.filters.network.direct_response", "typed_config": {
-                "@type": "type.googleapis.com/envoy.extensions.filters.network.direct_response.v3.Config",
-                "response": {"inline_string": "hello\n"}}}],
+            # HTTP, not the direct_response network filter: that one writes and closes at
+            # once, before the TLS handshake has had a chance to run.
+            "filters": [{"name": "envoy.filters.network.http_connection_manager", "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+                "stat_prefix": name,
+                "route_config": {"virtual_hosts": [{"name": "all", "domains": ["*"], "routes": [{
+                    "match": {"prefix": "/"},
+                    "direct_response": {"status": 200, "body": {"inline_string": "hello\n"}}}]}]},
+                "http_filters": [{"name": "envoy.filters.http.router", "typed_config": {
+                    "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"}}],
+            }}],
         }],
     }
 
@@ -113,7 +121,7 @@ class AgentEnvoy(Process):
         path = os.path.join(agent.workdir, f"{name}.json")
         with open(path, "w") as f:
             json.dump(bootstrap, f, indent=2)
-        super().__init__(envoy_argv(path, "info"), os.path.join(agent.workdir, f"{name}.log"),
+        super().__init__(envoy_argv(path, os.environ.get("JIB_AGENT_ENVOY_LOG", "info")), os.path.join(agent.workdir, f"{name}.log"),
                          name=f"envoy[{agent.pod}]")
 
     def wait_live(self, timeout=30):
@@ -136,7 +144,7 @@ class AgentEnvoy(Process):
 
 
 def tls_peer_cert(port, root_pem, timeout=5):
-    """The DER certificate served on 127.0.0.1:port, verified against `root_pem`."""
+    """(DER certificate, TLS version) served on 127.0.0.1:port, verified against `root_pem`."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False  # SPIFFE certificates name no host
     ctx.verify_mode = ssl.CERT_REQUIRED
@@ -145,5 +153,4 @@ def tls_peer_cert(port, root_pem, timeout=5):
         with ctx.wrap_socket(s) as t:
             der = t.getpeercert(binary_form=True)
             version = t.version()
-            body = t.recv(64)
-    return der, version, body
+    return der, version
