@@ -132,6 +132,17 @@ class AgentEnvoy(Process):
         wait_until(live, timeout, f"{self.name} LIVE")
         return self
 
+    def rootca_pem(self):
+        """The ROOTCA trust bundle Envoy holds now (config_dump's dynamic secrets), or ''.
+        (/certs shows only one certificate of a bundle.)"""
+        import base64
+        sec = self.admin.config_section("SecretsConfigDump", self.admin.config_dump(False))
+        for s in sec.get("dynamic_active_secrets", []):
+            if s.get("name") == "ROOTCA":
+                data = s["secret"]["validation_context"]["trusted_ca"]["inline_bytes"]
+                return base64.b64decode(data).decode()
+        return ""
+
     def cert_serials(self):
         """Serials (lower-case hex) of the certificate chains Envoy serves now (admin /certs)."""
         status, body = self.admin.get("/certs")

@@ -126,6 +126,32 @@ def test_agent_keeps_serving_while_jibd_is_away(mesh, agent, agent_envoy, tmp_pa
     wait_until(lambda: latest in e.cert_serials(), 10, "Envoy serving the new certificate")
 
 
+def test_changed_root_file_reaches_envoy_as_rootca(mesh, agent, agent_envoy, tmp_path):
+    m = mesh()
+    a = agent(m, namespace="shop", sa="web", extra_args=["--root-cert-poll", "200ms"])
+    port = free_port()
+    e = agent_envoy(a, tls_port=port)
+    old = jibca.load_cert(m.root_pem())
+    assert e.rootca_pem() == m.root_pem()
+    # A root rotation as the istio-ca-root-cert mount shows it: the new root beside the old,
+    # the file replaced atomically.
+    new_key, new_csr = jibca.make_csr()
+    r = jibca.openssl("req", "-x509", "-key", "/dev/stdin", "-subj", "/O=cluster.local/CN=new",
+                      "-days", "1", "-addext", "basicConstraints=critical,CA:TRUE",
+                      input=jibca.key_pem(new_key).decode())
+    assert r.returncode == 0, r.stderr
+    new = jibca.load_cert(r.stdout)
+    tmp = m.root_file + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(m.root_pem() + r.stdout)
+    os.replace(tmp, m.root_file)
+    wait_until(lambda: [jibca.load_cert(c).serial_number
+                        for c in jibca.split_pem(e.rootca_pem())] ==
+               [old.serial_number, new.serial_number], 10, "Envoy trusting both roots")
+    assert tls_peer_cert(port, jibca.load_cert(m.root_pem()).public_bytes(Encoding.PEM).decode())
+    assert e.pid and e.alive()
+
+
 def test_bootstrap_connects_envoy_to_plaintext_ads(mesh, agent, agent_envoy):
     m = mesh()
     a = agent(m, namespace="shop", sa="web", pod="web-5d8f-x1")
