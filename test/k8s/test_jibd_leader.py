@@ -8,7 +8,7 @@ from k8s.objects import create, service_entry
 
 
 def _has_cluster(e, host):
-    return any(host in c for c in e.admin.clusters())
+    return any(host in c["name"] for c in e.admin.clusters()["cluster_statuses"])
 
 
 def test_lease_moves_when_the_holder_is_killed_and_both_serve_xds(

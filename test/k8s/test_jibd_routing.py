@@ -40,8 +40,9 @@ def test_virtual_service_apply_reroutes_within_2s_and_delete_reverts(
     vs = virtual_service("web", ns, host, "v2")
     start = time.monotonic()
     create(kube_cluster, vs)
-    wait_until(lambda: _who(http, port, host) == "v2", BOUND_S, "the VirtualService routes to v2",
-               interval=0.02)
+    # Ten answers in a row from v2: one could be chance while both still take traffic.
+    wait_until(lambda: all(_who(http, port, host) == "v2" for _ in range(10)), BOUND_S,
+               "the VirtualService routes to v2", interval=0.02)
     took = time.monotonic() - start
     assert {_who(http, port, host) for _ in range(20)} == {"v2"}
     print(f"VirtualService applied -> Envoy routes to v2 in {took * 1000:.0f} ms")
