@@ -5,6 +5,7 @@
 #include "envoy/config/endpoint/v3/endpoint.pb.h"
 #include "envoy/extensions/upstreams/http/v3/http_protocol_options.pb.h"
 #include "xds/generators.h"
+#include "xds/mesh_view.h"
 #include "xds/names.h"
 
 namespace jib::xds {
@@ -131,12 +132,14 @@ Cluster passthrough() {
 
 }  // namespace
 
-ResourcesPtr generate_clusters(const mesh::Snapshot& snapshot, const Proxy& /*proxy*/) {
+ResourcesPtr generate_clusters(const mesh::Snapshot& snapshot, const Proxy& proxy) {
   Resources out;
   out.push_back(make_resource(std::string(names::kBlackHoleCluster), black_hole()));
   out.push_back(make_resource(std::string(names::kPassthroughCluster), passthrough()));
-  for (const auto& service : snapshot.services()) {
-    const mesh::DestinationRule* rule = snapshot.destination_rule(service.hostname);
+  MeshView view(snapshot, proxy);
+  for (const mesh::Service* visible : view.services()) {
+    const mesh::Service& service = *visible;
+    const mesh::DestinationRule* rule = view.destination_rule(service);
     for (const auto& port : service.ports) {
       Cluster base = make_cluster(service, port, rule, nullptr);
       out.push_back(make_resource(base.name(), base));

@@ -3,6 +3,7 @@
 
 #include "envoy/config/endpoint/v3/endpoint.pb.h"
 #include "xds/generators.h"
+#include "xds/mesh_view.h"
 #include "xds/names.h"
 
 namespace jib::xds {
@@ -44,19 +45,21 @@ ClusterLoadAssignment make_assignment(const std::string& cluster_name,
 
 }  // namespace
 
-ResourcesPtr generate_endpoints(const mesh::Snapshot& snapshot, const Proxy& /*proxy*/) {
+ResourcesPtr generate_endpoints(const mesh::Snapshot& snapshot, const Proxy& proxy) {
   Resources out;
-  for (const auto& service : snapshot.services()) {
+  MeshView view(snapshot, proxy);
+  for (const mesh::Service* visible : view.services()) {
+    const mesh::Service& service = *visible;
     if (service.resolution != mesh::ServiceEntry::Resolution::kStatic) continue;
-    const mesh::DestinationRule* rule = snapshot.destination_rule(service.hostname);
+    const mesh::DestinationRule* rule = view.destination_rule(service);
     for (const auto& port : service.ports) {
       std::string name = names::outbound_cluster(port.number, "", service.hostname);
-      out.push_back(make_resource(name, make_assignment(name, port, snapshot.endpoints(service, ""))));
+      out.push_back(make_resource(name, make_assignment(name, port, MeshView::endpoints(service, nullptr))));
       if (!rule) continue;
       for (const auto& subset : rule->subsets) {
         name = names::outbound_cluster(port.number, subset.name, service.hostname);
         out.push_back(
-            make_resource(name, make_assignment(name, port, snapshot.endpoints(service, subset.name))));
+            make_resource(name, make_assignment(name, port, MeshView::endpoints(service, &subset))));
       }
     }
   }

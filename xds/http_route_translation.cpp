@@ -96,7 +96,7 @@ std::string cluster_for(const RouteContext& context, const mesh::Destination& de
   uint32_t port = context.port;
   if (destination.port) {
     port = destination.port->number;
-  } else if (const mesh::Service* service = context.snapshot.service(destination.host);
+  } else if (const mesh::Service* service = context.view.service(destination.host);
              service && service->ports.size() == 1) {
     port = service->ports.front().number;
   }

@@ -6,13 +6,14 @@
 
 #include "envoy/config/route/v3/route_components.pb.h"
 #include "mesh/snapshot.h"
+#include "xds/mesh_view.h"
 #include "xds/proxy.h"
 
 namespace jib::xds {
 
 // Where the route is being built: the proxy and the listener port it serves.
 struct RouteContext {
-  const mesh::Snapshot& snapshot;
+  const MeshView& view;
   const Proxy& proxy;
   uint32_t port;
 };

@@ -6,6 +6,7 @@
 #include "envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.pb.h"
 #include "envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.pb.h"
 #include "xds/generators.h"
+#include "xds/mesh_view.h"
 #include "xds/names.h"
 #include "xds/protocol.h"
 
@@ -23,9 +24,10 @@ struct PortUse {
   const mesh::Service* tcp_service = nullptr;
 };
 
-std::map<uint32_t, PortUse> ports_in_use(const mesh::Snapshot& snapshot) {
+std::map<uint32_t, PortUse> ports_in_use(const MeshView& view) {
   std::map<uint32_t, PortUse> ports;
-  for (const auto& service : snapshot.services()) {
+  for (const mesh::Service* visible : view.services()) {
+    const mesh::Service& service = *visible;
     for (const auto& port : service.ports) {
       PortUse& use = ports[port.number];
       if (is_http_protocol(port)) {
@@ -93,7 +95,7 @@ ResourcesPtr generate_listeners(const mesh::Snapshot& snapshot, const Proxy& pro
   // Without traffic capture the app dials localhost, so listeners must really bind there.
   const bool capture = proxy.interception != Proxy::InterceptionMode::kNone;
   const std::string address = capture ? "0.0.0.0" : "127.0.0.1";
-  for (const auto& [port, use] : ports_in_use(snapshot)) {
+  for (const auto& [port, use] : ports_in_use(MeshView(snapshot, proxy))) {
     Listener listener = base_listener(address, port, !capture);
     if (use.http) {
       add_http_manager(port, address, &listener);

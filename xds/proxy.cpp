@@ -31,6 +31,13 @@ std::string Proxy::cache_key() const {
   key += ns;
   key += '|';
   key += std::to_string(static_cast<int>(interception));
+  // Labels select workload-scoped DestinationRules and sourceLabels route matches.
+  for (const auto& [k, v] : labels) {
+    key += '|';
+    key += k;
+    key += '=';
+    key += v;
+  }
   return key;
 }
 

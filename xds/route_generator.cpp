@@ -5,6 +5,7 @@
 #include "envoy/config/route/v3/route.pb.h"
 #include "xds/generators.h"
 #include "xds/http_route_translation.h"
+#include "xds/mesh_view.h"
 #include "xds/names.h"
 #include "xds/protocol.h"
 
@@ -23,12 +24,12 @@ void add_virtual_host(const RouteContext& context, const mesh::Service& service,
     if (used_domains->insert(*domain).second) host.add_domains(*domain);
   }
   if (host.domains().empty()) return;
-  auto virtual_services = context.snapshot.mesh_virtual_services(service.hostname);
-  if (virtual_services.empty()) {
+  // mesh/ picks the VirtualService in force: the oldest one for a host wins, as in Istio.
+  const mesh::VirtualService* virtual_service = context.view.virtual_service(service.hostname);
+  if (!virtual_service) {
     *host.add_routes() = default_route(names::outbound_cluster(context.port, "", service.hostname));
   } else {
-    // The oldest VirtualService for a host wins, as in Istio's sidecar routes.
-    for (const auto& http : virtual_services.front()->http) {
+    for (const auto& http : virtual_service->http) {
       for (auto& r : translate_http_route(context, http)) *host.add_routes() = std::move(r);
     }
   }
@@ -52,16 +53,17 @@ ResourcesPtr generate_routes(const mesh::Snapshot& snapshot, const Proxy& proxy)
   Resources out;
   if (proxy.type != Proxy::Type::kSidecar) return finish(std::move(out));
   std::map<uint32_t, std::vector<const mesh::Service*>> services_by_port;
-  for (const auto& service : snapshot.services()) {
-    for (const auto& port : service.ports) {
-      if (is_http_protocol(port)) services_by_port[port.number].push_back(&service);
+  MeshView view(snapshot, proxy);
+  for (const mesh::Service* service : view.services()) {
+    for (const auto& port : service->ports) {
+      if (is_http_protocol(port)) services_by_port[port.number].push_back(service);
     }
   }
   for (const auto& [port, services] : services_by_port) {
     route::RouteConfiguration config;
     config.set_name(names::outbound_route(port));
     config.mutable_validate_clusters()->set_value(false);
-    RouteContext context{snapshot, proxy, port};
+    RouteContext context{view, proxy, port};
     std::set<std::string> used_domains;
     for (const mesh::Service* service : services) {
       add_virtual_host(context, *service, &used_domains, &config);

@@ -152,6 +152,26 @@ TEST(RouteGenerator, HostWithoutVirtualServiceGetsDefaultRoute) {
   EXPECT_EQ(config.virtual_hosts(1).name(), "allow_any");
 }
 
+TEST(Generators, ServiceExportedToItsNamespaceOnlyIsInvisibleElsewhere) {
+  auto snapshot = snapshot_from_yaml(R"(
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: private, namespace: a}
+spec:
+  hosts: [private.example.com]
+  exportTo: ["."]
+  location: MESH_INTERNAL
+  resolution: STATIC
+  ports: [{number: 9000, name: http, protocol: HTTP}]
+  endpoints: [{address: 127.0.0.9}]
+)");
+  EXPECT_NE(find(*generate_clusters(*snapshot, sidecar("a")), "outbound|9000||private.example.com"),
+            nullptr);
+  EXPECT_EQ(find(*generate_clusters(*snapshot, sidecar("b")), "outbound|9000||private.example.com"),
+            nullptr);
+  EXPECT_TRUE(generate_routes(*snapshot, sidecar("b"))->empty());
+}
+
 TEST(Generators, SameInputSameHashes) {
   auto a = generate_routes(*snapshot_from_yaml(std::string(kWeb) + kWeightedRoute), sidecar());
   auto b = generate_routes(*snapshot_from_yaml(std::string(kWeb) + kWeightedRoute), sidecar());

@@ -58,6 +58,12 @@ TEST(Proxy, CacheKeySeparatesWhatGeneratorsRead) {
   b = a;
   b.type = Proxy::Type::kRouter;
   EXPECT_NE(a.cache_key(), b.cache_key());
+  b = a;
+  b.labels["app"] = "web";  // workload selectors and sourceLabels read labels
+  EXPECT_NE(a.cache_key(), b.cache_key());
+  b = a;
+  b.ns = "y";
+  EXPECT_NE(a.cache_key(), b.cache_key());
 }
 
 }  // namespace
