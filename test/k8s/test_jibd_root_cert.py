@@ -41,6 +41,6 @@ def test_namespace_gets_root_cert_within_2s_and_it_is_restored(kube_cluster, kub
             return cm and list(cm["data"]) == ["root-cert.pem"] and \
                 split_pem(cm["data"]["root-cert.pem"]) == roots
         wait_until(restored, 5, "an edited ConfigMap is restored")
-        assert "403" not in j.log_text()
+        assert "HTTP 403" not in j.log_text()
     finally:
         kube_cluster.delete_namespace(ns)
