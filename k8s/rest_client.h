@@ -10,8 +10,9 @@ namespace jib::k8s {
 
 struct RestClientOptions {
   std::chrono::seconds timeout{30};  // for every request but watches
-  // Watches stay open up to their timeoutSeconds; the client gives up after this.
-  std::chrono::seconds watch_timeout{300};
+  // Watches stay open up to their timeoutSeconds (at most 360 s, see InformerOptions); the
+  // client gives up only after this, so that the server always ends a watch first.
+  std::chrono::seconds watch_timeout{420};
 };
 
 // Null with *error when the server URL or the TLS material is unusable.
