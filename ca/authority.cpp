@@ -32,8 +32,12 @@ Authority::Authority(AuthorityOptions options, ClockPtr clock)
     : options_(options), clock_(std::move(clock)) {}
 
 void Authority::set_bundle(KeyCertBundlePtr bundle) {
+  std::string error;
+  CertSignerPtr signer = bundle ? CertSigner::create(bundle, &error) : nullptr;
   std::lock_guard lock(mu_);
   bundle_ = std::move(bundle);
+  signer_ = std::move(signer);
+  signer_error_ = std::move(error);
 }
 
 KeyCertBundlePtr Authority::bundle() const {
@@ -57,53 +61,60 @@ CaStatus Authority::resolve_ttl(int64_t requested_seconds, std::chrono::seconds*
 
 CaStatus Authority::sign_workload(EVP_PKEY* public_key, const std::string& spiffe_uri,
                                   std::chrono::seconds ttl, std::vector<std::string>* chain) const {
+  OwnedSpki spki;
+  if (!spki.init(public_key)) {
+    return CaStatus::Internal("certificate generation failed: " + ossl_error_string());
+  }
   GeneralNamesPtr names(sk_GENERAL_NAME_new_null());
   sk_GENERAL_NAME_push(names.get(), uri_name(spiffe_uri));
-  return issue(public_key, names.get(), true, ttl, chain);
+  return issue(spki.view(), names.get(), true, ttl, chain);
+}
+
+CaStatus Authority::sign_workload(const X509_PUBKEY* public_key, const std::string& spiffe_uri,
+                                  std::chrono::seconds ttl, std::vector<std::string>* chain) const {
+  SpkiView spki;
+  if (!spki_view(public_key, &spki)) {
+    return CaStatus::Internal("certificate generation failed: " + ossl_error_string());
+  }
+  GeneralNamesPtr names(sk_GENERAL_NAME_new_null());
+  sk_GENERAL_NAME_push(names.get(), uri_name(spiffe_uri));
+  return issue(spki, names.get(), true, ttl, chain);
 }
 
 CaStatus Authority::sign_server(EVP_PKEY* public_key, const std::vector<std::string>& sans,
                                 std::chrono::seconds ttl, std::vector<std::string>* chain) const {
+  OwnedSpki spki;
+  if (!spki.init(public_key)) {
+    return CaStatus::Internal("certificate generation failed: " + ossl_error_string());
+  }
   GeneralNamesPtr names(sk_GENERAL_NAME_new_null());
   for (const auto& s : sans) sk_GENERAL_NAME_push(names.get(), dns_or_ip_name(s));
-  return issue(public_key, names.get(), false, ttl, chain);
+  return issue(spki.view(), names.get(), false, ttl, chain);
 }
 
-CaStatus Authority::issue(EVP_PKEY* public_key, GENERAL_NAMES* sans, bool workload,
+CaStatus Authority::issue(const SpkiView& public_key, GENERAL_NAMES* sans, bool workload,
                           std::chrono::seconds ttl, std::vector<std::string>* chain) const {
-  KeyCertBundlePtr ca = bundle();
-  if (!ca) return CaStatus::Internal("CA is not ready");
-  X509* issuer = ca->signing_cert();
+  CertSignerPtr signer;
+  {
+    std::lock_guard lock(mu_);
+    if (!bundle_) return CaStatus::Internal("CA is not ready");
+    if (!signer_) return CaStatus::Internal("certificate generation failed: " + signer_error_);
+    signer = signer_;
+  }
   TimePoint now = clock_->now();
   // Never outlive, nor predate, the signing certificate: a chain is only as valid as its
   // weakest link, and during a root rotation this bounds old leaves by the old root.
-  TimePoint start = std::max(now - options_.backdate, not_before(issuer));
-  TimePoint end = std::min(now + ttl, not_after(issuer));
+  TimePoint start = std::max(now - options_.backdate, signer->issuer_not_before());
+  TimePoint end = std::min(now + ttl, signer->issuer_not_after());
   if (end <= now) return CaStatus::Internal("CA certificate has expired");
 
-  X509Ptr cert(X509_new());
-  bool rsa = EVP_PKEY_get_base_id(public_key) == EVP_PKEY_RSA;
-  const char* key_usage =
-      rsa ? "critical,digitalSignature,keyEncipherment" : "critical,digitalSignature";
-  // The subject stays empty (the identity lives in the SAN, per the SPIFFE X.509-SVID spec),
-  // so RFC 5280 requires the SAN to be critical.
-  bool ok = X509_set_version(cert.get(), X509_VERSION_3) && set_random_serial(cert.get()) &&
-            X509_set_issuer_name(cert.get(), X509_get_subject_name(issuer)) &&
-            set_asn1_time(X509_getm_notBefore(cert.get()), start) &&
-            set_asn1_time(X509_getm_notAfter(cert.get()), end) &&
-            X509_set_pubkey(cert.get(), public_key) &&
-            add_ext(cert.get(), issuer, NID_basic_constraints, "critical,CA:FALSE") &&
-            add_ext(cert.get(), issuer, NID_key_usage, key_usage) &&
-            add_ext(cert.get(), issuer, NID_ext_key_usage,
-                    workload ? "serverAuth,clientAuth" : "serverAuth") &&
-            add_ext(cert.get(), issuer, NID_subject_key_identifier, "hash") &&
-            add_ext(cert.get(), issuer, NID_authority_key_identifier, "keyid:always") &&
-            X509_add1_ext_i2d(cert.get(), NID_subject_alt_name, sans, 1, X509V3_ADD_DEFAULT) == 1 &&
-            X509_sign(cert.get(), ca->signing_key(), digest_for_key(ca->signing_key())) > 0;
-  if (!ok) return CaStatus::Internal("certificate generation failed: " + ossl_error_string());
+  std::string leaf, error;
+  if (!signer->sign(public_key, sans, workload, start, end, &leaf, &error)) {
+    return CaStatus::Internal(error);
+  }
   chain->clear();
-  chain->push_back(cert_to_pem(cert.get()));
-  for (const auto& c : ca->chain_pem()) chain->push_back(c);
+  chain->push_back(std::move(leaf));
+  for (const auto& c : signer->bundle()->chain_pem()) chain->push_back(c);
   return CaStatus::Ok();
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ca/ca_status.h"
+#include "ca/cert_signer.h"
 #include "ca/clock.h"
 #include "ca/key_cert_bundle.h"
 
@@ -40,6 +41,10 @@ class Authority {
   // Fills `chain` with PEM certificates, leaf first and root last.
   CaStatus sign_workload(EVP_PKEY* public_key, const std::string& spiffe_uri,
                          std::chrono::seconds ttl, std::vector<std::string>* chain) const;
+  // The same for a public key as a CSR carries it (X509_REQ_get_X509_PUBKEY): its encoding is
+  // copied into the certificate as is, which saves re-encoding the key. The path for CSRs.
+  CaStatus sign_workload(const X509_PUBKEY* public_key, const std::string& spiffe_uri,
+                         std::chrono::seconds ttl, std::vector<std::string>* chain) const;
 
   // Issues a TLS server certificate for DNS names and IP addresses in `sans`.
   CaStatus sign_server(EVP_PKEY* public_key, const std::vector<std::string>& sans,
@@ -48,13 +53,16 @@ class Authority {
   const AuthorityOptions& options() const { return options_; }
 
  private:
-  CaStatus issue(EVP_PKEY* public_key, GENERAL_NAMES* sans, bool workload, std::chrono::seconds ttl,
-                 std::vector<std::string>* chain) const;
+  CaStatus issue(const SpkiView& public_key, GENERAL_NAMES* sans, bool workload,
+                 std::chrono::seconds ttl, std::vector<std::string>* chain) const;
 
   AuthorityOptions options_;
   ClockPtr clock_;
   mutable std::mutex mu_;
   KeyCertBundlePtr bundle_;
+  // Prepared from bundle_ by set_bundle; null (with signer_error_) when that failed.
+  CertSignerPtr signer_;
+  std::string signer_error_;
 };
 
 }  // namespace jib::ca

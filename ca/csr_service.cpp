@@ -49,7 +49,9 @@ CaStatus CsrService::create_certificate(const AuthRequest& auth, std::string_vie
     log::info("ca", "CSR refused for ", identity, ": ", st.message);
     return st;
   }
-  if (auto st = authority_->sign_workload(csr.public_key, identity, ttl, chain); !st.ok()) {
+  // The CSR's encoded public key goes into the certificate as is (no re-encoding).
+  const X509_PUBKEY* spki = X509_REQ_get_X509_PUBKEY(csr.req.get());
+  if (auto st = authority_->sign_workload(spki, identity, ttl, chain); !st.ok()) {
     log::error("ca", "signing failed for ", identity, ": ", st.message);
     return st;
   }

@@ -1,8 +1,12 @@
 #include "ca/csr_validator.h"
 
 #include <openssl/core_names.h>
+#include <openssl/decoder.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/provider.h>
+
+#include <array>
 
 namespace jib::ca {
 namespace {
@@ -12,6 +16,94 @@ struct ExtStackFree {
     sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free);
   }
 };
+
+// OpenSSL 3.0 decodes the public key of every X509_PUBKEY it parses, through a decoder context
+// it builds afresh each time by walking every provider's decoders and key managers: that walk,
+// not the key itself, costs most of a CSR check. So the CSR is parsed in a library context
+// that holds only the null provider (the opportunistic decode then fails quickly and is
+// dropped, as OpenSSL allows), and the key is decoded with a decoder context kept per thread
+// and per accepted key algorithm.
+OSSL_LIB_CTX* no_decoders_libctx() {
+  static OSSL_LIB_CTX* ctx = [] {
+    OSSL_LIB_CTX* c = OSSL_LIB_CTX_new();
+    if (c != nullptr && OSSL_PROVIDER_load(c, "null") == nullptr) {
+      OSSL_LIB_CTX_free(c);
+      c = nullptr;
+    }
+    return c;  // kept for the life of the process
+  }();
+  return ctx;
+}
+
+class SpkiDecoder {
+ public:
+  ~SpkiDecoder() {
+    for (auto& e : entries_) OSSL_DECODER_CTX_free(e.ctx);
+  }
+
+  // The EVP_PKEY for `pub` (a SubjectPublicKeyInfo), or null when it does not decode.
+  PkeyPtr decode(const X509_PUBKEY* pub) {
+    ASN1_OBJECT* alg = nullptr;
+    if (!X509_PUBKEY_get0_param(&alg, nullptr, nullptr, nullptr, pub) || alg == nullptr) {
+      return nullptr;
+    }
+    unsigned char* der = nullptr;
+    int der_len = i2d_X509_PUBKEY(pub, &der);
+    if (der_len <= 0) return nullptr;
+    const unsigned char* p = der;
+    size_t len = static_cast<size_t>(der_len);
+    PkeyPtr key;
+    int nid = OBJ_obj2nid(alg);
+    Entry* e = nullptr;
+    for (auto& candidate : entries_) {
+      if (candidate.nid == nid) e = &candidate;
+    }
+    if (e == nullptr && (nid == NID_X9_62_id_ecPublicKey || nid == NID_rsaEncryption)) {
+      e = &entries_[nid == NID_rsaEncryption ? 1 : 0];
+      e->nid = nid;
+      e->ctx =
+          OSSL_DECODER_CTX_new_for_pkey(&e->out, "DER", "SubjectPublicKeyInfo", OBJ_nid2sn(nid),
+                                        EVP_PKEY_PUBLIC_KEY, nullptr, nullptr);
+    }
+    if (e != nullptr && e->ctx != nullptr) {
+      e->out = nullptr;
+      bool ok = OSSL_DECODER_from_data(e->ctx, &p, &len) == 1;
+      key.reset(e->out);
+      e->out = nullptr;
+      if (!ok || len != 0) key.reset();
+    } else {
+      // Key types this CA refuses anyway: decoded the ordinary way, for the refusal message.
+      key.reset(d2i_PUBKEY(nullptr, &p, der_len));
+    }
+    OPENSSL_free(der);
+    return key;
+  }
+
+ private:
+  struct Entry {
+    int nid = NID_undef;
+    EVP_PKEY* out = nullptr;  // where the decoder context puts what it decodes
+    OSSL_DECODER_CTX* ctx = nullptr;
+  };
+  std::array<Entry, 2> entries_;  // EC, RSA
+};
+
+X509_REQ* parse_req(std::string_view pem) {
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  OSSL_LIB_CTX* libctx = no_decoders_libctx();
+  if (libctx == nullptr) return PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr);
+  // What PEM_read_bio_X509_REQ does, with the library context.
+  unsigned char* der = nullptr;
+  long len = 0;
+  if (!PEM_bytes_read_bio(&der, &len, nullptr, PEM_STRING_X509_REQ, bio.get(), nullptr, nullptr)) {
+    return nullptr;
+  }
+  const unsigned char* p = der;
+  auto* req = reinterpret_cast<X509_REQ*>(
+      ASN1_item_d2i_ex(nullptr, &p, len, ASN1_ITEM_rptr(X509_REQ), libctx, nullptr));
+  OPENSSL_free(der);
+  return req;
+}
 
 CaStatus check_key(EVP_PKEY* key, std::string* description) {
   switch (EVP_PKEY_get_base_id(key)) {
@@ -134,19 +226,21 @@ CaStatus validate_csr(std::string_view pem, std::string_view identity, Validated
     return CaStatus::InvalidArgument("CSR is " + std::to_string(pem.size()) + " bytes; at most " +
                                      std::to_string(kMaxCsrBytes) + " are accepted");
   }
-  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  out->req.reset(PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr));
+  out->req.reset(parse_req(pem));
   if (!out->req) {
     ERR_clear_error();
     return CaStatus::InvalidArgument("CSR is not a PEM-encoded PKCS#10 certificate request");
   }
-  out->public_key = X509_REQ_get0_pubkey(out->req.get());
+  thread_local SpkiDecoder decoder;
+  out->key = decoder.decode(X509_REQ_get_X509_PUBKEY(out->req.get()));
+  out->public_key = out->key.get();
   if (out->public_key == nullptr) {
     ERR_clear_error();
     return CaStatus::InvalidArgument("CSR public key is of an unknown or unsupported type");
   }
   if (auto st = check_key(out->public_key, &out->key_description); !st.ok()) return st;
-  if (X509_REQ_verify(out->req.get(), out->public_key) != 1) {
+  // The default library context: the CSR's own has no algorithms.
+  if (X509_REQ_verify_ex(out->req.get(), out->public_key, nullptr, nullptr) != 1) {
     ERR_clear_error();
     return CaStatus::InvalidArgument("CSR signature does not verify");
   }

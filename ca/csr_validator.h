@@ -15,9 +15,12 @@ namespace jib::ca {
 inline constexpr size_t kMaxCsrBytes = 64 * 1024;
 
 struct ValidatedCsr {
+  // Parsed without the public key's EVP_PKEY: use public_key (X509_REQ_get0_pubkey(req) is
+  // null), or X509_REQ_get_X509_PUBKEY(req) for the key as encoded.
   X509ReqPtr req;
-  EVP_PKEY* public_key = nullptr;  // owned by req
-  std::string key_description;     // "EC P-256", "RSA 2048", for logs
+  EVP_PKEY* public_key = nullptr;  // owned by key
+  PkeyPtr key;
+  std::string key_description;  // "EC P-256", "RSA 2048", for logs
 };
 
 // Parses and checks `pem` for a caller whose identity is the SPIFFE ID `identity`. Accepted

@@ -45,8 +45,9 @@ for b in jib["benchmarks"]:
     ref = speed.get(alg)
     ratio = f"{rate / ref:7.3f}" if ref else "    n/a"
     print(f"{name:44} {alg:11} {rate:10.0f} {ref or 0:15.0f} {ratio}")
-print("\nBM_Sign: building + signing one SVID (CPU time); BM_ValidateAndSign adds the CSR checks "
-      "(parse, signature, key, extensions).\nBM_EndToEndGrpcTls: CreateCertificate over TLS "
+print("\nBM_Sign: building + signing one SVID from an EVP_PKEY (CPU time); BM_SignFromCsrKey: the "
+      "same from a parsed CSR's public key, as the server signs;\nBM_ValidateAndSign adds the CSR "
+      "checks (parse, signature, key, extensions).\nBM_EndToEndGrpcTls: CreateCertificate over TLS "
       "with ES256 token verification, wall-clock, one in-process CaServer.\nopenssl speed: raw "
       "signatures per second, one core; ratio = our certs/s / openssl sign/s.")
 PY
