@@ -108,8 +108,8 @@ class Agent(Process):
             return json.load(f)
 
     def serials(self):
-        """The serials of the certificates the agent got, in order (from its log)."""
-        return [re.search(r"certificate serial (\w+)", l).group(1)
+        """The serials (ints) of the certificates the agent got, in order (from its log)."""
+        return [int(re.search(r"certificate serial (\w+)", l).group(1), 16)
                 for l in self.log_lines(r"certificate serial \w+ for ")]
 
 
@@ -144,13 +144,14 @@ class AgentEnvoy(Process):
         return ""
 
     def cert_serials(self):
-        """Serials (lower-case hex) of the certificate chains Envoy serves now (admin /certs)."""
+        """Serials (ints: hex forms differ in leading zeros) of the certificate chains Envoy
+        serves now (admin /certs)."""
         status, body = self.admin.get("/certs")
         assert status == 200, body
         out = []
         for c in json.loads(body).get("certificates", []):
             for chain in c.get("cert_chain", []):
-                out.append(chain["serial_number"].lower())
+                out.append(int(chain["serial_number"], 16))
         return out
 
 
