@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "mesh/k8s_service_registry.h"
+
 namespace jib::mesh {
 namespace {
 
@@ -81,6 +83,7 @@ uint32_t Endpoint::port_for(const ServicePort& service_port) const {
 SnapshotPtr Snapshot::build(const StoreStatePtr& state, std::string_view root_namespace) {
   auto snap = std::shared_ptr<Snapshot>(new Snapshot());
   snap->state_ = state ? state : std::make_shared<const StoreState>();
+  add_kubernetes_services(*snap->state_, snap->services_, snap->service_by_host_);
   // The state map is ordered by kind, namespace, name: every index below is built in that order,
   // so results are deterministic and "first" means first by namespace/name.
   for (const auto& [key, object] : snap->state_->objects) {

@@ -3,8 +3,6 @@ server changes routing within 2 s, deleting it reverts; an EndpointSlice change 
 only."""
 import time
 
-import pytest
-
 from k8s.kube_jibd import kube_jibd  # noqa: F401  (fixture)
 from k8s.objects import create, delete, destination_rule, service_entry, virtual_service
 
@@ -108,9 +106,6 @@ def test_services_and_endpoint_slices_reach_the_store(kube_cluster, kube_namespa
     wait_until(lambda: generation() > before, 5, "the EndpointSlice change is applied")
 
 
-@pytest.mark.xfail(reason="the snapshot does not build clusters/EDS from Kubernetes Services and "
-                          "EndpointSlices yet (service registry); jibd's store has them (above)",
-                   strict=False)
 def test_endpoint_slice_change_is_pushed_as_eds_only(kube_cluster, kube_namespace, kube_jibd,
                                                      envoy, free_port, http, wait_until):
     from helpers.backend import Backend
