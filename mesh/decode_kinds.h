@@ -34,6 +34,9 @@ void decode_server_tls(Decoder& d, const YAML::Node& node, const std::string& pa
                        ServerTLSSettings& out);
 void decode_destination(Decoder& d, const YAML::Node& node, const std::string& path,
                         Destination& out);
+// A VirtualService's HTTP route (decode_http_route.cpp).
+void decode_http_route(Decoder& d, const YAML::Node& node, const std::string& path,
+                       HTTPRoute& out);
 // Shared by DestinationRule and Sidecar (inboundConnectionPool, ingress connectionPool).
 void decode_connection_pool(Decoder& d, const YAML::Node& node, const std::string& path,
                             ConnectionPoolSettings& out);
