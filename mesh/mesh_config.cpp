@@ -4,12 +4,17 @@
 #include <sstream>
 
 #include "mesh/mesh_config_internal.h"
+#include "mesh/yaml_guard.h"
 
 namespace jib::mesh {
 namespace {
 
 MeshConfigResult parse(std::string_view text, const std::string& file, const std::string& object) {
   MeshConfigResult result;
+  if (auto hazard = detail::find_yaml_hazard(text)) {
+    result.errors.push_back(ConfigError{file, hazard->line, object, "", hazard->message});
+    return result;
+  }
   YAML::Node node;
   try {
     node = YAML::Load(std::string(text));

@@ -8,6 +8,7 @@
 #include "mesh/kind_registry.h"
 #include "mesh/validate.h"
 #include "mesh/yaml_decoder.h"
+#include "mesh/yaml_guard.h"
 
 namespace jib::mesh {
 namespace {
@@ -119,6 +120,11 @@ std::string ConfigError::str() const {
 ParseResult parse_yaml(std::string_view text, const std::string& file_name,
                        const ParseOptions& options) {
   ParseResult result;
+  // Input that would hang yaml-cpp is refused first (see yaml_guard.h).
+  if (auto hazard = detail::find_yaml_hazard(text)) {
+    result.errors.push_back(ConfigError{file_name, hazard->line, "", "", hazard->message});
+    return result;
+  }
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(text));
