@@ -198,7 +198,7 @@ void decode_traffic_policy(Decoder& d, const YAML::Node& node, const std::string
         });
       });
     if (key == "proxyProtocol") {
-      auto& proxy = out.proxy_protocol.emplace();
+      auto& proxy = emplace_default(out.proxy_protocol);
       using Version = TrafficPolicy::ProxyProtocol::Version;
       d.fields(v, p, [&](std::string_view k, const YAML::Node& pv, const std::string& pp) {
         if (k == "version") {
@@ -209,7 +209,7 @@ void decode_traffic_policy(Decoder& d, const YAML::Node& node, const std::string
       return true;
     }
     if (key == "tunnel") {
-      auto& tunnel = out.tunnel.emplace();
+      auto& tunnel = emplace_default(out.tunnel);
       d.fields(v, p, [&](std::string_view k, const YAML::Node& tv, const std::string& tp) {
         if (k == "protocol") return d.str(tv, tp, tunnel.protocol);
         if (k == "targetHost") return d.str(tv, tp, tunnel.target_host);
@@ -241,7 +241,7 @@ void decode_connection_pool(Decoder& d, const YAML::Node& node, const std::strin
   using H2 = ConnectionPoolSettings::Http::H2UpgradePolicy;
   d.fields(node, path, [&](std::string_view key, const YAML::Node& v, const std::string& p) {
     if (key == "tcp") {
-      auto& tcp = out.tcp.emplace();
+      auto& tcp = emplace_default(out.tcp);
       d.fields(v, p, [&](std::string_view k, const YAML::Node& tv, const std::string& tp) {
         if (k == "maxConnections") return d.i32(tv, tp, tcp.max_connections);
         if (k == "connectTimeout") return d.duration(tv, tp, tcp.connect_timeout);
@@ -260,7 +260,7 @@ void decode_connection_pool(Decoder& d, const YAML::Node& node, const std::strin
       return true;
     }
     if (key == "http") {
-      auto& http = out.http.emplace();
+      auto& http = emplace_default(out.http);
       d.fields(v, p, [&](std::string_view k, const YAML::Node& hv, const std::string& hp) {
         if (k == "http1MaxPendingRequests") return d.i32(hv, hp, http.http1_max_pending_requests);
         if (k == "http2MaxRequests") return d.i32(hv, hp, http.http2_max_requests);

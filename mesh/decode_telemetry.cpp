@@ -82,7 +82,7 @@ void decode_custom_tags(Decoder& d, const YAML::Node& node, const std::string& p
 void decode_tracing(Decoder& d, const YAML::Node& node, const std::string& path, Tracing& out) {
   d.fields(node, path, [&](std::string_view key, const YAML::Node& v, const std::string& p) {
     if (key == "match") {
-      decode_mode_selector(d, v, p, out.match.emplace());
+      decode_mode_selector(d, v, p, emplace_default(out.match));
       return true;
     }
     if (key == "providers") return decode_providers(d, v, p, out.providers);
@@ -187,7 +187,7 @@ void decode_access_logging(Decoder& d, const YAML::Node& node, const std::string
                            AccessLogging& out) {
   d.fields(node, path, [&](std::string_view key, const YAML::Node& v, const std::string& p) {
     if (key == "match") {
-      decode_mode_selector(d, v, p, out.match.emplace());
+      decode_mode_selector(d, v, p, emplace_default(out.match));
       return true;
     }
     if (key == "providers") return decode_providers(d, v, p, out.providers);

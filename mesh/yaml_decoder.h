@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +17,14 @@
 #include "mesh/virtual_service.h"
 
 namespace jib::mesh::detail {
+
+// Sets an optional to a default value and returns it. clang 14 rejects a bare emplace() for a
+// struct nested in another whose members have default initialisers (the enclosing class counts
+// as incomplete there); moving in a value built first compiles with GCC and clang alike.
+template <typename T>
+T& emplace_default(std::optional<T>& slot) {
+  return slot.emplace(T{});
+}
 
 std::string join(const std::string& path, std::string_view key);
 std::string index(const std::string& path, size_t i);
