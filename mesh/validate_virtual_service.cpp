@@ -100,7 +100,19 @@ void validate_destination(const Destination& d, const std::string& path, Reporte
 }
 
 void validate_virtual_service(const VirtualService& vs, Reporter& report) {
-  if (vs.hosts.empty()) report("spec.hosts", "at least one host is required");
+  // Without hosts a VirtualService is a delegate: it is reached only through another's
+  // `delegate`, so, as Istio rules, it may not bind to gateways or carry TLS or TCP routes.
+  if (vs.hosts.empty()) {
+    if (!vs.gateways.empty()) {
+      report("spec.gateways", "a delegate VirtualService (one without hosts) must not name gateways");
+    }
+    if (!vs.tls.empty()) {
+      report("spec.tls", "a delegate VirtualService (one without hosts) must not have tls routes");
+    }
+    if (!vs.tcp.empty()) {
+      report("spec.tcp", "a delegate VirtualService (one without hosts) must not have tcp routes");
+    }
+  }
   const bool mesh = bound_to_mesh(vs.gateways);
   for (size_t i = 0; i < vs.hosts.size(); ++i) {
     const auto& host = vs.hosts[i];

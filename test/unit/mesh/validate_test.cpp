@@ -51,15 +51,25 @@ spec:
   - route: [{destination: {subset: v1}}]
 )",
      "spec.http[0].route[0].destination.host", "required"},
-    {"missing hosts", R"(
+    {"delegate with gateways", R"(
 apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: vs}
 spec:
+  gateways: [ingress]
   http:
   - route: [{destination: {host: reviews}}]
 )",
-     "spec.hosts", "at least one host is required"},
+     "spec.gateways", "a delegate VirtualService (one without hosts) must not name gateways"},
+    {"delegate with tcp routes", R"(
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: vs}
+spec:
+  tcp:
+  - route: [{destination: {host: reviews}}]
+)",
+     "spec.tcp", "a delegate VirtualService (one without hosts) must not have tcp routes"},
     {"missing DestinationRule host", R"(
 apiVersion: networking.istio.io/v1
 kind: DestinationRule
@@ -408,12 +418,19 @@ spec:
   hosts: ["*"]
   gateways: [istio-system/ingress]
   http: [{route: [{destination: {host: reviews}}]}]
+---
+# A delegate: no hosts, reached through another VirtualService's `delegate`.
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews-delegate}
+spec:
+  http: [{route: [{destination: {host: reviews}}]}]
 )",
                                      "ok.yaml");
   std::string all;
   for (const auto& e : r.errors) all += e.str() + "\n";
   EXPECT_TRUE(r.errors.empty()) << all;
-  EXPECT_EQ(r.objects.size(), 3u);
+  EXPECT_EQ(r.objects.size(), 4u);
 }
 
 TEST(Validate, Helpers) {
