@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "agent/backoff.h"
+#include "base/backoff.h"
 #include "agent/csr_client.h"
 #include "agent/renewal.h"
 #include "agent/secret_store.h"

@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "agent/backoff.h"
+#include "base/backoff.h"
 
 namespace jib::agent {
 

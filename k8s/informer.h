@@ -18,7 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "k8s/backoff.h"
+#include "base/backoff.h"
 #include "k8s/kube_client.h"
 
 namespace jib::k8s {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "agent/backoff.h"
+#include "base/backoff.h"
 #include "agent/renewal.h"
 
 namespace jib::agent {

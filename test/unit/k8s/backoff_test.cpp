@@ -1,4 +1,4 @@
-#include "k8s/backoff.h"
+#include "base/backoff.h"
 
 #include <gtest/gtest.h>
 

@@ -1,12 +1,12 @@
-// Exponential backoff with jitter for the agent's calls to the CA: when jibd restarts, every
-// agent of the mesh loses it at the same moment and must not come back in lock step.
+// Exponential backoff with jitter for every retry loop (CA calls from the agent, watches of the
+// API server): clients that lose a server at the same moment must not come back in lock step.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <random>
 
-namespace jib::agent {
+namespace jib {
 
 struct BackoffOptions {
   std::chrono::milliseconds initial{500};
@@ -31,4 +31,4 @@ class Backoff {
   int attempts_ = 0;
 };
 
-}  // namespace jib::agent
+}  // namespace jib
