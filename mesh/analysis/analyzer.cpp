@@ -35,6 +35,8 @@ std::vector<AnalyzerPtr> all_analyzers() {
   out.push_back(make_subset_workload_analyzer());
   out.push_back(make_gateway_secret_analyzer());
   out.push_back(make_conflicting_virtual_service_hosts_analyzer());
+  out.push_back(make_peer_authentication_conflicts_analyzer());
+  out.push_back(make_authorization_policy_workloads_analyzer());
   return out;
 }
 

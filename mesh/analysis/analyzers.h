@@ -18,5 +18,12 @@ AnalyzerPtr make_gateway_secret_analyzer();
 // ConflictingGatewayVirtualServiceHosts for a named gateway (Istio merges those, but only the
 // first VirtualService's routes for the host can match).
 AnalyzerPtr make_conflicting_virtual_service_hosts_analyzer();
+// JIB0003 MultipleMeshWidePeerAuthentications: more than one PeerAuthentication without selector
+// in the root namespace; JIB0004 MultipleNamespaceWidePeerAuthentications: the same in another
+// namespace. Only the oldest takes effect (Istio has no code for this).
+AnalyzerPtr make_peer_authentication_conflicts_analyzer();
+// IST0127 NoMatchingWorkloadsFound: an AuthorizationPolicy whose selector (or, without one, whose
+// namespace) has no workload.
+AnalyzerPtr make_authorization_policy_workloads_analyzer();
 
 }  // namespace jib::mesh::analysis

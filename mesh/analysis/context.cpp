@@ -14,7 +14,8 @@ std::string k8s_host(const K8sService& svc) {
 Context::Context(StoreStatePtr state, MeshConfig mesh, std::map<ConfigKey, FieldLines> lines)
     : state_(state ? std::move(state) : std::make_shared<const StoreState>()),
       mesh_(std::move(mesh)),
-      lines_(std::move(lines)) {
+      lines_(std::move(lines)),
+      policies_(PolicyIndex::build(*state_, mesh_.root_namespace)) {
   for (const auto* se : objects<ServiceEntry>()) {
     for (const auto& h : se->hosts) {
       if (h.starts_with("*")) {

@@ -10,6 +10,7 @@
 #include "mesh/analysis/finding.h"
 #include "mesh/config_store.h"
 #include "mesh/mesh_config.h"
+#include "mesh/policy_index.h"
 
 namespace jib::mesh::analysis {
 
@@ -28,6 +29,8 @@ class Context {
   Context(StoreStatePtr state, MeshConfig mesh, std::map<ConfigKey, FieldLines> lines = {});
 
   const MeshConfig& mesh() const { return mesh_; }
+  // Security policies by namespace, oldest first, with the MeshConfig's root namespace.
+  const PolicyIndex& policies() const { return policies_; }
 
   // Every object of kind T, by namespace and name.
   template <typename T>
@@ -53,6 +56,10 @@ class Context {
   // Pods and WorkloadEntries in ns (every namespace when ns is empty) that carry all the labels.
   std::vector<Workload> workloads_matching(const Labels& selector, std::string_view ns) const;
 
+  // True when any Pod or WorkloadEntry is among the objects: without one, nothing is known here
+  // about which workloads exist, and "selects no workload" cannot be told.
+  bool has_workloads() const { return !workloads_.empty(); }
+
   bool secret_exists(std::string_view ns, std::string_view name) const;
 
   // A finding about an object, with the line of the field when known.
@@ -63,6 +70,7 @@ class Context {
   StoreStatePtr state_;
   MeshConfig mesh_;
   std::map<ConfigKey, FieldLines> lines_;
+  PolicyIndex policies_;
   std::set<std::string, std::less<>> hosts_;
   std::vector<std::string> wildcard_hosts_;
   std::vector<Workload> workloads_;  // pods and WorkloadEntries

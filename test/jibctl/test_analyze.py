@@ -29,3 +29,28 @@ def test_invalid_objects_are_schema_errors(jibctl, fixtures):
     r = jibctl("analyze", "-o", "json", fixtures / "invalid")
     assert r.returncode == 79
     assert {f["code"] for f in json.loads(r.stdout)} == {"IST0106"}
+
+
+def test_security_policy_findings(jibctl, fixtures, tmp_path):
+    path = fixtures / "analyze_security" / "security.yaml"
+    r = jibctl("analyze", fixtures / "analyze_security")
+    assert r.returncode == 79, r.stdout + r.stderr  # JIB0003 is an error
+    lines = r.stdout.splitlines()
+    assert f"{path}:32: Warning [IST0127] (AuthorizationPolicy httpbin/httpbin-v2) " \
+           "spec.selector: No matching workloads for this resource with the following labels: " \
+           "app=httpbin,version=v2" in lines
+    out = json.loads(jibctl("analyze", "-o", "json", fixtures / "analyze_security").stdout)
+    assert sorted((f["code"], f["object"]) for f in out) == [
+        ("IST0127", "AuthorizationPolicy httpbin/httpbin-v2"),
+        ("JIB0003", "PeerAuthentication istio-system/default"),
+        ("JIB0003", "PeerAuthentication istio-system/permissive"),
+    ]
+    assert all("only the oldest (by creation time, then name), default, takes effect mesh-wide"
+               in f["message"] for f in out if f["code"] == "JIB0003")
+
+    # Under another root namespace the two are namespace-wide policies of istio-system.
+    mesh = tmp_path / "mesh.yaml"
+    mesh.write_text("rootNamespace: mesh-root\n")
+    out = json.loads(jibctl("analyze", "-o", "json", "--mesh-config", mesh,
+                            fixtures / "analyze_security").stdout)
+    assert sorted(f["code"] for f in out) == ["IST0127", "JIB0004", "JIB0004"]

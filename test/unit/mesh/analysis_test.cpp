@@ -2,30 +2,13 @@
 // and that clean config gives no finding.
 #include <gtest/gtest.h>
 
-#include "mesh/analysis/analyzer.h"
-#include "mesh/parse.h"
+#include "test/unit/mesh/analysis_test_util.h"
 
 namespace jib::mesh::analysis {
 namespace {
 
-std::vector<Finding> run(std::string_view yaml, MeshConfig mesh = {}) {
-  auto r = parse_and_validate(yaml, "a.yaml");
-  EXPECT_TRUE(r.errors.empty()) << (r.errors.empty() ? "" : r.errors[0].str());
-  auto state = std::make_shared<StoreState>();
-  std::map<ConfigKey, FieldLines> lines;
-  for (size_t i = 0; i < r.objects.size(); ++i) {
-    const ConfigKey key = key_of(r.objects[i]);
-    lines[key] = r.lines[i];
-    state->objects[key] = std::make_shared<const ConfigObject>(r.objects[i]);
-  }
-  return analyze(Context(state, std::move(mesh), std::move(lines)));
-}
-
-std::vector<std::string> codes(const std::vector<Finding>& findings) {
-  std::vector<std::string> out;
-  for (const auto& f : findings) out.push_back(f.code + " " + f.object.str() + " " + f.field);
-  return out;
-}
+using testing::codes;
+using testing::run;
 
 constexpr const char* kReviews = R"(
 apiVersion: v1
