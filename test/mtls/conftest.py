@@ -62,7 +62,7 @@ def base_config(p1, p2, app1, app2):
 
 
 @pytest.fixture
-def mtls(request, tmp_path, config_dir, mesh, agent, agent_envoy):
+def mtls(request, tmp_path, config_dir, issuer, mesh, agent, agent_envoy):
     """Factory: mtls(extra=None, agent_args=(), jibd_args=(), wait_traffic=True,
     debounce_ms=50) -> MtlsMesh.
 
@@ -88,7 +88,7 @@ def mtls(request, tmp_path, config_dir, mesh, agent, agent_envoy):
             ag = agent(m, namespace=spec.ns, sa=spec.sa, pod=f"{spec.name}-0", extra_args=args,
                        plaintext=False)
             workloads[spec.name] = Workload(spec, ag, agent_envoy(ag), wapps)
-        mm = MtlsMesh(m, config_dir, workloads["a"], workloads["b"], p1, p2)
+        mm = MtlsMesh(m, config_dir, workloads["a"], workloads["b"], p1, p2, issuer, tmp_path)
         started.append(mm)
         mm.wait_settled(20)
         if wait_traffic:

@@ -11,6 +11,7 @@ import re
 import socket
 
 from helpers.wait import wait_until
+from mtls_client import MeshClient, mint, mtls_probe
 
 TRUST_DOMAIN = "cluster.local"
 
@@ -191,11 +192,13 @@ def save_config_dump(w, directory):
 class MtlsMesh:
     """jibd (file mode, CA, secure xDS) with workloads `a` and `b`; B serves ports p1 and p2."""
 
-    def __init__(self, mesh, config_dir, a, b, p1, p2):
+    def __init__(self, mesh, config_dir, a, b, p1, p2, issuer, workdir):
         self.mesh = mesh
         self.config = config_dir
         self.a, self.b = a, b
         self.p1, self.p2 = p1, p2
+        self.issuer = issuer
+        self.workdir = str(workdir)
 
     @property
     def jibd(self):
@@ -220,10 +223,44 @@ class MtlsMesh:
         """A plaintext client that bypasses A's Envoy, straight to B's inbound listener."""
         return probe(self.b.ip, port or self.p1, self.b.host, timeout=timeout)
 
+    def client(self, spec=A):
+        """A MeshClient with a certificate for `spec`'s identity minted from jibd's CA."""
+        key, chain = mint(self.jibd.ca_port, self.roots_pem(), self.issuer.token(spec.ns, spec.sa),
+                          spec.spiffe_id)
+        return MeshClient(os.path.join(self.workdir, f"client-{spec.name}"), key, chain,
+                          self.roots_pem())
+
+    def direct_mtls(self, client, port=None):
+        """An mTLS client (not an Envoy) straight to B's inbound listener: see mtls_probe."""
+        return mtls_probe(client, self.b.ip, port or self.p1, self.b.host)
+
     def wait_traffic(self, port=None, timeout=15.0):
         port = port or self.p1
         return wait_until(lambda: self.call_status(port, timeout=3) == 200, timeout,
                           f"A -> B:{port} through the mesh answers 200")
+
+    # ---- CA roots ------------------------------------------------------------------------
+    def roots_pem(self):
+        """jibd's trust bundle from its CA state: the current root, then the previous ones."""
+        text = ""
+        for name in ("ca-cert.pem", "previous-roots.pem"):
+            path = os.path.join(self.mesh.state_dir, name)
+            if os.path.exists(path):
+                with open(path) as f:
+                    text += f.read()
+        return text
+
+    def publish_roots(self):
+        """Mirrors the trust bundle into the workloads' root file, as the istio-ca-root-cert
+        ConfigMap would (jibd publishes it only on Kubernetes). True when it changed."""
+        text = self.roots_pem()
+        if not text or text == self.mesh.root_pem():
+            return False
+        tmp = self.mesh.root_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(text)
+        os.replace(tmp, self.mesh.root_file)
+        return True
 
     # ---- config ------------------------------------------------------------------------
     def generation(self):
@@ -271,12 +308,17 @@ class MtlsMesh:
         self.wait_settled(timeout)
 
     def wait_settled(self, timeout=10.0):
-        """Both proxies connected to jibd with every type ACKed or NACKed; returns the rows."""
+        """Both proxies connected to jibd with every type ACKed or NACKed, and no listener or
+        cluster of theirs still warming (an ACKed listener serves only once warm); returns
+        the syncz rows."""
         rows = {}
         for w in self.workloads:
             rows[w.name] = wait_until(
                 lambda w=w: (r := self.jibd.syncz_row(w.node_id)) and settled(r) and r,
                 timeout, f"jibd's syncz: {w.node_id} connected, every type ACKed or NACKed")
+            wait_until(lambda w=w: w.admin.stat("listener_manager.total_listeners_warming", 0) == 0
+                       and w.admin.stat("cluster_manager.warming_clusters", 0) == 0,
+                       timeout, f"{w.name}'s listeners and clusters warm")
         return rows
 
     def assert_no_nack(self):
