@@ -8,6 +8,7 @@ namespace jib::mesh {
 namespace {
 
 using testing::expect_invalid;
+using testing::InvalidCase;
 using testing::parse_valid;
 using Action = AuthorizationPolicy::Action;
 using Strings = std::vector<std::string>;
@@ -219,19 +220,10 @@ TEST(AuthorizationPolicy, JsonAndYamlGiveEqualValues) {
 }
 
 std::string ap(const std::string& spec) {
-  return "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\n"
-         "metadata: {name: ap, namespace: foo}\n" +
-         spec;
+  return testing::object_yaml("security.istio.io/v1", "AuthorizationPolicy", "ap", "foo", spec);
 }
 
-struct Case {
-  const char* name;
-  std::string yaml;
-  const char* field;
-  const char* message;
-};
-
-const Case kCases[] = {
+const InvalidCase kCases[] = {
     {"CUSTOM without provider", ap("spec:\n  action: CUSTOM\n  rules: [{}]\n"),
      "spec.provider.name", "required when action is CUSTOM"},
     {"CUSTOM without rules", ap("spec:\n  action: CUSTOM\n  provider: {name: ext}\n"), "spec.rules",
@@ -316,7 +308,7 @@ const Case kCases[] = {
 };
 
 TEST(AuthorizationPolicy, InvalidObjectsFailWithPathAndReason) {
-  for (const auto& c : kCases) expect_invalid({c.name, c.yaml.c_str(), c.field, c.message});
+  for (const auto& c : kCases) expect_invalid(c);
 }
 
 TEST(AuthorizationPolicy, AllErrorsOfAnObjectAreReportedWithLines) {

@@ -3,20 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "mesh/parse.h"
+#include "test/unit/mesh/invalid_corpus.h"
 
 namespace jib::mesh {
 namespace {
 
-struct Case {
-  const char* name;
-  const char* yaml;
-  const char* field;
-  const char* reason;  // a substring of the message
-};
+using testing::InvalidCase;
 
-std::ostream& operator<<(std::ostream& os, const Case& c) { return os << c.name; }
-
-const Case kCases[] = {
+const InvalidCase kCases[] = {
     {"service_port_out_of_range",
      "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 70000}]}",
      "spec.ports[0].port", "between 1 and 65535"},
@@ -131,29 +125,14 @@ const Case kCases[] = {
      "data...", "must not be '.' or '..'"},
 };
 
-class K8sInvalid : public testing::TestWithParam<Case> {};
+class K8sInvalid : public testing::InvalidCorpus {};
 
+// The object is rejected with the expected error; every error names the file and a line.
 TEST_P(K8sInvalid, FailsWithPathAndReason) {
-  const Case& c = GetParam();
-  auto r = parse_and_validate(c.yaml, std::string(c.name) + ".yaml");
-  EXPECT_TRUE(r.objects.empty());
-  ASSERT_FALSE(r.errors.empty());
-  bool found = false;
-  for (const auto& e : r.errors) {
-    found = found || (e.field == c.field && e.message.find(c.reason) != std::string::npos);
-  }
-  std::string all;
-  for (const auto& e : r.errors) all += e.str() + "\n";
-  EXPECT_TRUE(found) << "expected " << c.field << ": ..." << c.reason << "...; got:\n" << all;
-  // Every error names the file, a line and the object.
-  for (const auto& e : r.errors) {
-    EXPECT_EQ(e.file, std::string(c.name) + ".yaml");
-    EXPECT_GT(e.line, 0) << e.str();
-  }
+  testing::expect_invalid(GetParam(), GetParam().name + ".yaml");
 }
 
-INSTANTIATE_TEST_SUITE_P(Corpus, K8sInvalid, testing::ValuesIn(kCases),
-                         [](const testing::TestParamInfo<Case>& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Corpus, K8sInvalid, ::testing::ValuesIn(kCases), testing::case_name);
 
 TEST(K8sInvalid, ReportsEveryErrorOfAnObject) {
   auto r = parse_and_validate(R"(

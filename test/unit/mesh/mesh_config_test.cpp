@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "mesh/parse.h"
+#include "test/unit/mesh/invalid_corpus.h"
 
 namespace jib::mesh {
 namespace {
@@ -242,14 +243,8 @@ extensionProviders:
   EXPECT_EQ(yaml.config, json.config);
 }
 
-struct Bad {
-  const char* name;
-  const char* yaml;
-  const char* field;
-  const char* reason;
-};
-
-const Bad kBad[] = {
+// Each a MeshConfig (not an object) with one thing wrong.
+const testing::InvalidCase kBad[] = {
     {"connect_timeout_too_short", "connectTimeout: 0s", "connectTimeout", "at least 1ms"},
     {"bad_trust_domain", "trustDomain: 'bad domain'", "trustDomain", "has a character"},
     {"bad_root_namespace", "rootNamespace: Istio_System", "rootNamespace", "invalid namespace"},
@@ -286,11 +281,8 @@ TEST(MeshConfig, InvalidCorpus) {
   for (const auto& b : kBad) {
     auto r = parse_mesh_config(b.yaml, "mesh.yaml");
     ASSERT_FALSE(r.ok()) << b.name;
-    bool found = false;
-    for (const auto& e : r.errors) {
-      found = found || (e.field == b.field && e.message.find(b.reason) != std::string::npos);
-    }
-    EXPECT_TRUE(found) << b.name << ": got " << r.errors[0].str();
+    EXPECT_TRUE(testing::has_error(r.errors, b.field, b.message))
+        << b.name << ": got" << testing::describe(r.errors);
     EXPECT_EQ(r.config, MeshConfig{}) << b.name << ": a bad config must not be half applied";
     EXPECT_EQ(r.errors[0].line, 1) << b.name;
   }
@@ -343,7 +335,7 @@ TEST(MeshConfig, ConfigMapErrorsNameTheConfigMapAndKey) {
 }
 
 TEST(MeshConfig, LoadsAFile) {
-  const std::string path = testing::TempDir() + "/mesh-config-test.yaml";
+  const std::string path = ::testing::TempDir() + "/mesh-config-test.yaml";
   {
     std::ofstream out(path);
     out << "rootNamespace: jib-system\n";

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "mesh/parse.h"
+#include "test/unit/mesh/invalid_corpus.h"  // expect_invalid, for the kinds' corpora
 
 namespace jib::mesh::testing {
 
@@ -24,34 +25,6 @@ T parse_valid(const std::string& text, const char* file = "fixture.yaml") {
   T out = std::get<T>(r.objects[0]);
   out.meta.source = {};  // YAML and JSON differ in where the object starts
   return out;
-}
-
-// One invalid object with the field path and a part of the message its error must carry.
-struct InvalidCase {
-  const char* name;
-  const char* yaml;
-  const char* field;
-  const char* message;
-};
-
-// Checks that some error names the field and contains the message, and that the object is
-// rejected.
-inline void expect_invalid(const InvalidCase& c) {
-  SCOPED_TRACE(c.name);
-  ParseResult r = parse_and_validate(c.yaml, "bad.yaml");
-  EXPECT_TRUE(r.objects.empty()) << "object was accepted";
-  bool found = false;
-  std::string all;
-  for (const auto& e : r.errors) {
-    all += "\n  " + e.str();
-    if (e.field == c.field && e.message.find(c.message) != std::string::npos) found = true;
-  }
-  EXPECT_TRUE(found) << "expected " << c.field << ": ..." << c.message << "... among:" << all;
-  // Every error names where it is.
-  for (const auto& e : r.errors) {
-    EXPECT_EQ(e.file, "bad.yaml");
-    EXPECT_GT(e.line, 0) << e.str();
-  }
 }
 
 }  // namespace jib::mesh::testing

@@ -106,20 +106,11 @@ spec:
   EXPECT_EQ(ra.jwt_rules[0].jwks_uri, "http://jwks.foo.svc.cluster.local:8080/keys");
 }
 
-const char* const kHeader =
-    "apiVersion: security.istio.io/v1\nkind: RequestAuthentication\n"
-    "metadata: {name: ra, namespace: foo}\n";
+std::string ra(const std::string& spec) {
+  return testing::object_yaml("security.istio.io/v1", "RequestAuthentication", "ra", "foo", spec);
+}
 
-std::string ra(const std::string& spec) { return std::string(kHeader) + spec; }
-
-struct Case {
-  const char* name;
-  std::string yaml;
-  const char* field;
-  const char* message;
-};
-
-const Case kCases[] = {
+const InvalidCase kCases[] = {
     {"missing issuer", ra("spec:\n  jwtRules:\n  - jwksUri: https://example.com/jwks\n"),
      "spec.jwtRules[0].issuer", "required"},
     {"jwks and jwksUri",
@@ -173,7 +164,7 @@ const Case kCases[] = {
 };
 
 TEST(RequestAuthentication, InvalidObjectsFailWithPathAndReason) {
-  for (const auto& c : kCases) expect_invalid({c.name, c.yaml.c_str(), c.field, c.message});
+  for (const auto& c : kCases) expect_invalid(c);
 }
 
 TEST(RequestAuthentication, AllErrorsOfAnObjectAreReported) {

@@ -10,6 +10,7 @@ namespace jib::mesh {
 namespace {
 
 using testing::expect_invalid;
+using testing::InvalidCase;
 using testing::parse_valid;
 using Mode = TelemetryWorkloadMode;
 using Metric = MetricSelector::IstioMetric;
@@ -154,19 +155,10 @@ spec:
 }
 
 std::string tel(const std::string& spec) {
-  return "apiVersion: telemetry.istio.io/v1\nkind: Telemetry\n"
-         "metadata: {name: t, namespace: foo}\n" +
-         spec;
+  return testing::object_yaml("telemetry.istio.io/v1", "Telemetry", "t", "foo", spec);
 }
 
-struct Case {
-  const char* name;
-  std::string yaml;
-  const char* field;
-  const char* message;
-};
-
-const Case kCases[] = {
+const InvalidCase kCases[] = {
     {"sampling above 100", tel("spec:\n  tracing:\n  - randomSamplingPercentage: 101\n"),
      "spec.tracing[0].randomSamplingPercentage", "must be between 0 and 100"},
     {"sampling not a number", tel("spec:\n  tracing:\n  - randomSamplingPercentage: lots\n"),
@@ -220,7 +212,7 @@ const Case kCases[] = {
 };
 
 TEST(Telemetry, InvalidObjectsFailWithPathAndReason) {
-  for (const auto& c : kCases) expect_invalid({c.name, c.yaml.c_str(), c.field, c.message});
+  for (const auto& c : kCases) expect_invalid(c);
 }
 
 }  // namespace

@@ -3,19 +3,15 @@
 #include <gtest/gtest.h>
 
 #include "mesh/parse.h"
+#include "test/unit/mesh/invalid_corpus.h"
 
 namespace jib::mesh {
 namespace {
 
-struct Case {
-  const char* name;
-  const char* yaml;
-  const char* field;    // expected field path of the (first matching) error
-  const char* message;  // expected to be contained in that error's message
-};
+using testing::InvalidCase;
 
 // Each case is a complete object with exactly one thing wrong (or, for "all errors", several).
-const Case kInvalid[] = {
+const InvalidCase kInvalid[] = {
     {"weights sum to 70", R"(
 apiVersion: networking.istio.io/v1
 kind: VirtualService
@@ -323,37 +319,14 @@ spec:
      "spec.subsets[0].name", "required"},
 };
 
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+class InvalidObject : public testing::InvalidCorpus {};
 
-class InvalidObject : public ::testing::TestWithParam<Case> {};
-
+// The object is rejected with the expected error; every error names the file and a line.
 TEST_P(InvalidObject, FailsWithFieldPathAndReason) {
-  const Case& c = GetParam();
-  ParseResult r = parse_and_validate(c.yaml, "case.yaml");
-  EXPECT_TRUE(r.objects.empty());
-  ASSERT_FALSE(r.errors.empty());
-  bool found = false;
-  for (const auto& e : r.errors) {
-    if (e.field == c.field && e.message.find(c.message) != std::string::npos) found = true;
-  }
-  std::string all;
-  for (const auto& e : r.errors) all += e.str() + "\n";
-  EXPECT_TRUE(found) << "expected " << c.field << ": " << c.message << "\ngot:\n" << all;
-  // Every error names the file, the object and a line inside the document.
-  for (const auto& e : r.errors) {
-    EXPECT_EQ(e.file, "case.yaml");
-    EXPECT_GT(e.line, 0) << e.str();
-  }
+  testing::expect_invalid(GetParam(), "case.yaml");
 }
 
-INSTANTIATE_TEST_SUITE_P(Corpus, InvalidObject, ::testing::ValuesIn(kInvalid),
-                         [](const auto& info) {
-                           std::string name;
-                           for (char c : std::string(info.param.name)) {
-                             name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-                           }
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Corpus, InvalidObject, ::testing::ValuesIn(kInvalid), testing::case_name);
 
 TEST(Validate, ReportsEveryErrorOfAnObjectWithItsLine) {
   const char* yaml = R"(apiVersion: networking.istio.io/v1

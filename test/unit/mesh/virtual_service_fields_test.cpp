@@ -304,9 +304,8 @@ spec:
 }
 
 std::string vs(const std::string& spec) {
-  return "apiVersion: networking.istio.io/v1\nkind: VirtualService\n"
-         "metadata: {name: vs, namespace: ns}\nspec:\n  hosts: [reviews, \"*.example.com\"]\n" +
-         spec;
+  return testing::object_yaml("networking.istio.io/v1", "VirtualService", "vs", "ns",
+                              "spec:\n  hosts: [reviews, \"*.example.com\"]\n" + spec);
 }
 
 // An HTTP route with a destination, then the field under test.
@@ -314,14 +313,7 @@ std::string http(const std::string& fields) {
   return vs("  http:\n  - route: [{destination: {host: reviews}}]\n" + fields);
 }
 
-struct Case {
-  const char* name;
-  std::string yaml;
-  const char* field;
-  const char* message;
-};
-
-const Case kCases[] = {
+const InvalidCase kCases[] = {
     {"fault without abort or delay", http("    fault: {}\n"), "spec.http[0].fault",
      "must have an abort and/or a delay"},
     {"abort status out of range", http("    fault: {abort: {httpStatus: 700}}\n"),
@@ -434,7 +426,7 @@ const Case kCases[] = {
 };
 
 TEST(VirtualServiceFields, InvalidObjectsFailWithPathAndReason) {
-  for (const auto& c : kCases) expect_invalid({c.name, c.yaml.c_str(), c.field, c.message});
+  for (const auto& c : kCases) expect_invalid(c);
 }
 
 TEST(VirtualServiceFields, WildcardSniHostsWithinWildcardHosts) {

@@ -8,6 +8,7 @@ namespace jib::mesh {
 namespace {
 
 using testing::expect_invalid;
+using testing::InvalidCase;
 using testing::parse_valid;
 
 constexpr const char* kSha = "a9b2f5c4e3d1a9b2f5c4e3d1a9b2f5c4e3d1a9b2f5c4e3d1a9b2f5c4e3d1a9b2";
@@ -133,19 +134,10 @@ TEST(WasmPlugin, UrlFormsIstioAccepts) {
 }
 
 std::string wp(const std::string& spec) {
-  return "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\n"
-         "metadata: {name: wp, namespace: foo}\n" +
-         spec;
+  return testing::object_yaml("extensions.istio.io/v1alpha1", "WasmPlugin", "wp", "foo", spec);
 }
 
-struct Case {
-  const char* name;
-  std::string yaml;
-  const char* field;
-  const char* message;
-};
-
-const Case kCases[] = {
+const InvalidCase kCases[] = {
     {"missing url", wp("spec:\n  phase: AUTHN\n"), "spec.url", "required"},
     {"unsupported scheme", wp("spec:\n  url: ftp://example.com/f.wasm\n"), "spec.url",
      "scheme \"ftp\" is not supported (expected oci, file, http or https)"},
@@ -186,7 +178,7 @@ const Case kCases[] = {
 };
 
 TEST(WasmPlugin, InvalidObjectsFailWithPathAndReason) {
-  for (const auto& c : kCases) expect_invalid({c.name, c.yaml.c_str(), c.field, c.message});
+  for (const auto& c : kCases) expect_invalid(c);
 }
 
 }  // namespace
