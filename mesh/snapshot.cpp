@@ -81,7 +81,15 @@ uint32_t Endpoint::port_for(const ServicePort& service_port) const {
 }
 
 SnapshotPtr Snapshot::build(const StoreStatePtr& state, std::string_view root_namespace) {
+  auto mesh_config = std::make_shared<MeshConfig>();
+  mesh_config->root_namespace = root_namespace;
+  return build(state, std::move(mesh_config));
+}
+
+SnapshotPtr Snapshot::build(const StoreStatePtr& state, MeshConfigPtr mesh_config) {
   auto snap = std::shared_ptr<Snapshot>(new Snapshot());
+  snap->mesh_config_ = mesh_config ? std::move(mesh_config) : std::make_shared<const MeshConfig>();
+  const std::string& root_namespace = snap->mesh_config_->root_namespace;
   snap->state_ = state ? state : std::make_shared<const StoreState>();
   add_kubernetes_services(*snap->state_, snap->services_, snap->service_by_host_);
   // The state map is ordered by kind, namespace, name: every index below is built in that order,

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "mesh/config_store.h"
+#include "mesh/mesh_config.h"
 #include "mesh/networking_index.h"
 #include "mesh/policy_index.h"
 
@@ -50,16 +51,21 @@ bool host_matches(std::string_view pattern, std::string_view hostname);
 
 class Snapshot;
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
+using MeshConfigPtr = std::shared_ptr<const MeshConfig>;
 
 class Snapshot {
  public:
   // Builds the indexes for one store state. Never throws on odd config: what cannot be
   // indexed is skipped (it was validated on the way in).
-  // root_namespace: MeshConfig's rootNamespace, where mesh-wide policies live.
+  // mesh_config: mesh-wide settings (trust domain, auto mTLS, rootNamespace where mesh-wide
+  // policies live); Istio's defaults when null.
+  static SnapshotPtr build(const StoreStatePtr& state, MeshConfigPtr mesh_config);
+  // Istio's default MeshConfig with another root namespace.
   static SnapshotPtr build(const StoreStatePtr& state,
                            std::string_view root_namespace = kDefaultRootNamespace);
 
   uint64_t generation() const { return state_->generation; }
+  const MeshConfig& mesh_config() const { return *mesh_config_; }
   const StoreState& state() const { return *state_; }
 
   // All services, sorted by hostname.
@@ -96,6 +102,7 @@ class Snapshot {
 
  private:
   StoreStatePtr state_;
+  MeshConfigPtr mesh_config_;
   NetworkingIndex networking_;
   PolicyIndex policies_;
   std::vector<Service> services_;

@@ -10,7 +10,8 @@ namespace {
 constexpr std::string_view kLog = "ads";
 
 // The resources of a type that a watch asks for: all for a wildcard watch, else by name.
-std::vector<const Resource*> select(const Resources& all, const WatchState& watch, ResourceType type) {
+std::vector<const Resource*> select(const Resources& all, const WatchState& watch,
+                                    ResourceType type) {
   std::vector<const Resource*> out;
   const bool wildcard = is_wildcard_type(type) && watch.names.empty();
   for (const Resource& r : all) {
@@ -24,7 +25,8 @@ bool parse_request(const grpc::ByteBuffer& buffer, DiscoveryRequest* out) {
   if (!buffer.Dump(&slices).ok()) return false;
   std::string bytes;
   bytes.reserve(buffer.Length());
-  for (const auto& slice : slices) bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  for (const auto& slice : slices)
+    bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
   return out->ParseFromString(bytes);
 }
 
@@ -145,12 +147,17 @@ void AdsStream::push(const PushContextPtr& context) {
   {
     std::lock_guard lock(mutex_);
     if (!proxy_ || finished_ || reads_closed_) return;
+    bool clusters_sent = false;
     for (ResourceType type : kPushOrder) {
       WatchState& w = watch(type);
       if (!w.subscribed) continue;
       ResourcesPtr all = context->resources(type, *proxy_);
-      if (version_of(select(*all, w, type)) == w.sent_version) continue;
+      // A changed cluster is rebuilt by Envoy and warms until it gets its endpoints again,
+      // even when they did not change: so endpoints always follow clusters, as istiod does.
+      const bool refresh = type == ResourceType::kEndpoint && clusters_sent;
+      if (!refresh && version_of(select(*all, w, type)) == w.sent_version) continue;
       respond_locked(type, all);
+      if (type == ResourceType::kCluster) clusters_sent = true;
     }
   }
   pump();

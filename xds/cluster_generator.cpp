@@ -1,12 +1,16 @@
-// CDS: one cluster per service port, and one per DestinationRule subset, in Istio's shapes.
+// CDS: one cluster per service port, and one per DestinationRule subset, in Istio's shapes;
+// and one inbound cluster per inbound port, to the app.
 #include <google/protobuf/util/time_util.h>
 
 #include "envoy/config/cluster/v3/cluster.pb.h"
 #include "envoy/config/endpoint/v3/endpoint.pb.h"
 #include "envoy/extensions/upstreams/http/v3/http_protocol_options.pb.h"
 #include "xds/generators.h"
+#include "xds/inbound_ports.h"
 #include "xds/mesh_view.h"
 #include "xds/names.h"
+#include "xds/protocol.h"
+#include "xds/upstream_tls.h"
 
 namespace jib::xds {
 namespace {
@@ -17,16 +21,14 @@ using mesh::ServiceEntry;
 
 constexpr int64_t kConnectTimeoutSeconds = 10;
 
-bool is_http2(const mesh::ServicePort& port) {
-  return port.protocol == "HTTP2" || port.protocol == "GRPC" || port.protocol == "GRPC-WEB";
-}
-
 // Field-wise merge as Istio does: a subset's policy overrides the rule's, field by field.
-mesh::TrafficPolicy effective_policy(const mesh::DestinationRule* rule, const mesh::Subset* subset) {
+mesh::TrafficPolicy effective_policy(const mesh::DestinationRule* rule,
+                                     const mesh::Subset* subset) {
   mesh::TrafficPolicy out;
   if (rule && rule->traffic_policy) out = *rule->traffic_policy;
   if (subset && subset->traffic_policy) {
-    if (subset->traffic_policy->load_balancer) out.load_balancer = subset->traffic_policy->load_balancer;
+    if (subset->traffic_policy->load_balancer)
+      out.load_balancer = subset->traffic_policy->load_balancer;
     if (subset->traffic_policy->tls) out.tls = subset->traffic_policy->tls;
   }
   return out;
@@ -38,8 +40,12 @@ void apply_load_balancer(const mesh::TrafficPolicy& policy, Cluster* cluster) {
   if (!policy.load_balancer) return;
   using Simple = mesh::LoadBalancerSettings::Simple;
   switch (policy.load_balancer->simple) {
-    case Simple::kRoundRobin: cluster->set_lb_policy(Cluster::ROUND_ROBIN); break;
-    case Simple::kRandom: cluster->set_lb_policy(Cluster::RANDOM); break;
+    case Simple::kRoundRobin:
+      cluster->set_lb_policy(Cluster::ROUND_ROBIN);
+      break;
+    case Simple::kRandom:
+      cluster->set_lb_policy(Cluster::RANDOM);
+      break;
     case Simple::kPassthrough:
       cluster->set_type(Cluster::ORIGINAL_DST);
       cluster->set_lb_policy(Cluster::CLUSTER_PROVIDED);
@@ -47,7 +53,8 @@ void apply_load_balancer(const mesh::TrafficPolicy& policy, Cluster* cluster) {
       break;
     case Simple::kLeastRequest:
     case Simple::kLeastConn:
-    case Simple::kUnspecified: break;
+    case Simple::kUnspecified:
+      break;
   }
 }
 
@@ -78,10 +85,12 @@ void set_dns_endpoints(const mesh::Service& service, const mesh::ServicePort& po
   for (const auto& endpoint : service.endpoints) add(endpoint.address, endpoint.port_for(port));
 }
 
-Cluster make_cluster(const mesh::Service& service, const mesh::ServicePort& port,
-                     const mesh::DestinationRule* rule, const mesh::Subset* subset) {
+Cluster make_cluster(const MeshView& view, const mesh::Service& service,
+                     const mesh::ServicePort& port, const mesh::DestinationRule* rule,
+                     const mesh::Subset* subset) {
   Cluster cluster;
-  cluster.set_name(names::outbound_cluster(port.number, subset ? subset->name : "", service.hostname));
+  cluster.set_name(
+      names::outbound_cluster(port.number, subset ? subset->name : "", service.hostname));
   *cluster.mutable_connect_timeout() = TimeUtil::SecondsToDuration(kConnectTimeoutSeconds);
   switch (service.resolution) {
     case ServiceEntry::Resolution::kStatic: {
@@ -109,7 +118,26 @@ Cluster make_cluster(const mesh::Service& service, const mesh::ServicePort& port
   } else {
     apply_load_balancer(effective_policy(rule, subset), &cluster);
   }
-  if (is_http2(port)) set_http2(&cluster);
+  if (is_http2_protocol(port)) set_http2(&cluster);
+  apply_upstream_tls(view, service, port, rule, subset, &cluster);
+  return cluster;
+}
+
+Cluster inbound_cluster(const InboundPort& inbound) {
+  Cluster cluster;
+  cluster.set_name(inbound.cluster);
+  cluster.set_type(Cluster::STATIC);
+  *cluster.mutable_connect_timeout() = TimeUtil::SecondsToDuration(kConnectTimeoutSeconds);
+  auto* assignment = cluster.mutable_load_assignment();
+  assignment->set_cluster_name(inbound.cluster);
+  auto* socket = assignment->add_endpoints()
+                     ->add_lb_endpoints()
+                     ->mutable_endpoint()
+                     ->mutable_address()
+                     ->mutable_socket_address();
+  socket->set_address(inbound.endpoint_host);
+  socket->set_port_value(inbound.endpoint_port);
+  if (is_http2_protocol(inbound.port)) set_http2(&cluster);
   return cluster;
 }
 
@@ -141,14 +169,17 @@ ResourcesPtr generate_clusters(const mesh::Snapshot& snapshot, const Proxy& prox
     const mesh::Service& service = *visible;
     const mesh::DestinationRule* rule = view.destination_rule(service);
     for (const auto& port : service.ports) {
-      Cluster base = make_cluster(service, port, rule, nullptr);
+      Cluster base = make_cluster(view, service, port, rule, nullptr);
       out.push_back(make_resource(base.name(), base));
       if (!rule) continue;
       for (const auto& subset : rule->subsets) {
-        Cluster sub = make_cluster(service, port, rule, &subset);
+        Cluster sub = make_cluster(view, service, port, rule, &subset);
         out.push_back(make_resource(sub.name(), sub));
       }
     }
+  }
+  for (const auto& inbound : inbound_ports(view)) {
+    out.push_back(make_resource(inbound.cluster, inbound_cluster(inbound)));
   }
   return finish(std::move(out));
 }

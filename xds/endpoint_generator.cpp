@@ -5,6 +5,7 @@
 #include "xds/generators.h"
 #include "xds/mesh_view.h"
 #include "xds/names.h"
+#include "xds/upstream_tls.h"
 
 namespace jib::xds {
 namespace {
@@ -17,12 +18,26 @@ void set_locality(const std::string& text, envoy::config::core::v3::Locality* lo
   locality->set_region(text.substr(0, first));
   if (first == std::string::npos) return;
   size_t second = text.find('/', first + 1);
-  locality->set_zone(text.substr(first + 1, second == std::string::npos ? std::string::npos
-                                                                          : second - first - 1));
+  locality->set_zone(
+      text.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1));
   if (second != std::string::npos) locality->set_sub_zone(text.substr(second + 1));
 }
 
-ClusterLoadAssignment make_assignment(const std::string& cluster_name,
+// Auto mTLS picks mesh mTLS for endpoints labelled `security.istio.io/tlsMode: istio`, unless
+// the endpoint's own PeerAuthentication disables mTLS on that port: then a client sending TLS
+// would fail, so Istio leaves the label out and clients send plaintext.
+bool accepts_mesh_mtls(const mesh::Snapshot& snapshot, const mesh::Service& service,
+                       const mesh::Endpoint& endpoint, uint32_t port) {
+  auto label = endpoint.labels.find("security.istio.io/tlsMode");
+  if (label == endpoint.labels.end() || label->second != kTlsModeIstio) return false;
+  auto effective = snapshot.policies().peer_authentication({service.ns, endpoint.labels});
+  auto it = effective.per_port.find(port);
+  auto mode = it != effective.per_port.end() ? it->second : effective.mode;
+  return mode != mesh::PeerAuthenticationMutualTLS::Mode::kDisable;
+}
+
+ClusterLoadAssignment make_assignment(const mesh::Snapshot& snapshot,
+                                      const std::string& cluster_name, const mesh::Service& service,
                                       const mesh::ServicePort& port,
                                       const std::vector<const mesh::Endpoint*>& endpoints) {
   ClusterLoadAssignment assignment;
@@ -37,8 +52,16 @@ ClusterLoadAssignment make_assignment(const std::string& cluster_name,
     auto* lb_endpoint = group->add_lb_endpoints();
     auto* socket = lb_endpoint->mutable_endpoint()->mutable_address()->mutable_socket_address();
     socket->set_address(endpoint->address);
-    socket->set_port_value(endpoint->port_for(port));
-    if (endpoint->weight > 0) lb_endpoint->mutable_load_balancing_weight()->set_value(endpoint->weight);
+    const uint32_t endpoint_port = endpoint->port_for(port);
+    socket->set_port_value(endpoint_port);
+    if (accepts_mesh_mtls(snapshot, service, *endpoint, endpoint_port)) {
+      auto& match = (*lb_endpoint->mutable_metadata()
+                          ->mutable_filter_metadata())[std::string(kTransportSocketMatchKey)];
+      (*match.mutable_fields())[std::string(kTlsModeKey)].set_string_value(
+          std::string(kTlsModeIstio));
+    }
+    if (endpoint->weight > 0)
+      lb_endpoint->mutable_load_balancing_weight()->set_value(endpoint->weight);
   }
   return assignment;
 }
@@ -54,12 +77,13 @@ ResourcesPtr generate_endpoints(const mesh::Snapshot& snapshot, const Proxy& pro
     const mesh::DestinationRule* rule = view.destination_rule(service);
     for (const auto& port : service.ports) {
       std::string name = names::outbound_cluster(port.number, "", service.hostname);
-      out.push_back(make_resource(name, make_assignment(name, port, MeshView::endpoints(service, nullptr))));
+      out.push_back(make_resource(name, make_assignment(snapshot, name, service, port,
+                                                        MeshView::endpoints(service, nullptr))));
       if (!rule) continue;
       for (const auto& subset : rule->subsets) {
         name = names::outbound_cluster(port.number, subset.name, service.hostname);
-        out.push_back(
-            make_resource(name, make_assignment(name, port, MeshView::endpoints(service, &subset))));
+        out.push_back(make_resource(name, make_assignment(snapshot, name, service, port,
+                                                          MeshView::endpoints(service, &subset))));
       }
     }
   }

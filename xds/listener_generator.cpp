@@ -1,11 +1,14 @@
-// LDS: outbound listeners per service port, as Istio builds them for sidecars.
+// LDS: outbound listeners per service port (per Sidecar egress listener when the Sidecar has
+// some), and inbound listeners per inbound port, as Istio builds them for sidecars.
 #include <map>
+#include <set>
 
 #include "envoy/config/listener/v3/listener.pb.h"
 #include "envoy/extensions/filters/http/router/v3/router.pb.h"
 #include "envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.pb.h"
 #include "envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.pb.h"
 #include "xds/generators.h"
+#include "xds/inbound_listeners.h"
 #include "xds/mesh_view.h"
 #include "xds/names.h"
 #include "xds/protocol.h"
@@ -24,11 +27,39 @@ struct PortUse {
   const mesh::Service* tcp_service = nullptr;
 };
 
-std::map<uint32_t, PortUse> ports_in_use(const MeshView& view) {
+// Where outbound listeners go: Istio's default egress (every visible service, on the capture
+// address or 127.0.0.1), or one Sidecar egress listener (its hosts, its bind, its port).
+struct EgressBinding {
+  std::string address;
+  bool bind_to_port = true;
+  const mesh::IstioEgressListener* egress = nullptr;  // nullptr: the default egress
+};
+
+std::vector<EgressBinding> egress_bindings(const MeshView& view) {
+  // Without traffic capture the app dials localhost, so listeners must really bind there.
+  const bool capture = view.proxy().interception != Proxy::InterceptionMode::kNone;
+  const std::string default_address = capture ? "0.0.0.0" : "127.0.0.1";
+  const mesh::Sidecar* sidecar = view.sidecar();
+  if (!sidecar || sidecar->egress.empty()) return {{default_address, !capture, nullptr}};
+  std::vector<EgressBinding> out;
+  for (const auto& egress : sidecar->egress) {
+    out.push_back({egress.bind.empty() ? default_address : egress.bind,
+                   !capture || !egress.bind.empty(), &egress});
+  }
+  return out;
+}
+
+std::map<uint32_t, PortUse> ports_in_use(const MeshView& view, const EgressBinding& binding) {
   std::map<uint32_t, PortUse> ports;
   for (const mesh::Service* visible : view.services()) {
     const mesh::Service& service = *visible;
+    if (binding.egress && !MeshView::egress_imports(*binding.egress, view.proxy().ns, service)) {
+      continue;
+    }
     for (const auto& port : service.ports) {
+      if (binding.egress && binding.egress->port && binding.egress->port->number != port.number) {
+        continue;
+      }
       PortUse& use = ports[port.number];
       if (is_http_protocol(port)) {
         use.http = true;
@@ -92,21 +123,30 @@ Listener virtual_outbound() {
 ResourcesPtr generate_listeners(const mesh::Snapshot& snapshot, const Proxy& proxy) {
   Resources out;
   if (proxy.type != Proxy::Type::kSidecar) return finish(std::move(out));
-  // Without traffic capture the app dials localhost, so listeners must really bind there.
-  const bool capture = proxy.interception != Proxy::InterceptionMode::kNone;
-  const std::string address = capture ? "0.0.0.0" : "127.0.0.1";
-  for (const auto& [port, use] : ports_in_use(MeshView(snapshot, proxy))) {
-    Listener listener = base_listener(address, port, !capture);
-    if (use.http) {
-      add_http_manager(port, address, &listener);
-    } else {
-      const auto* service = use.tcp_service;
-      add_tcp_proxy(names::outbound_cluster(port, "", service->hostname),
-                    names::outbound_cluster(port, "", service->hostname), &listener);
+  MeshView view(snapshot, proxy);
+  std::set<std::string> names;  // an inbound or earlier egress listener keeps its address:port
+  for (const auto& inbound : inbound_ports(view)) {
+    Listener listener = inbound_listener(view, inbound);
+    if (names.insert(listener.name()).second) {
+      out.push_back(make_resource(listener.name(), listener));
     }
-    out.push_back(make_resource(listener.name(), listener));
   }
-  if (capture) out.push_back(make_resource("virtualOutbound", virtual_outbound()));
+  for (const EgressBinding& binding : egress_bindings(view)) {
+    for (const auto& [port, use] : ports_in_use(view, binding)) {
+      Listener listener = base_listener(binding.address, port, binding.bind_to_port);
+      if (!names.insert(listener.name()).second) continue;
+      if (use.http) {
+        add_http_manager(port, binding.address, &listener);
+      } else {
+        const std::string cluster = names::outbound_cluster(port, "", use.tcp_service->hostname);
+        add_tcp_proxy(cluster, cluster, &listener);
+      }
+      out.push_back(make_resource(listener.name(), listener));
+    }
+  }
+  if (proxy.interception != Proxy::InterceptionMode::kNone) {
+    out.push_back(make_resource("virtualOutbound", virtual_outbound()));
+  }
   return finish(std::move(out));
 }
 

@@ -1,6 +1,7 @@
-// What one proxy sees of a snapshot: the services exported to its namespace, and for each host
-// the DestinationRule and VirtualService in force for it (Istio's visibility and precedence,
-// computed by mesh/). Generators read the mesh only through this.
+// What one proxy sees of a snapshot: the services exported to its namespace and imported by its
+// Sidecar's egress hosts, and for each host the DestinationRule and VirtualService in force for
+// it (Istio's visibility and precedence, computed by mesh/). Generators read the mesh only
+// through this.
 #pragma once
 
 #include <map>
@@ -20,8 +21,14 @@ class MeshView {
 
   const mesh::Snapshot& snapshot() const { return snapshot_; }
   const Proxy& proxy() const { return proxy_; }
+  const mesh::MeshConfig& mesh_config() const { return snapshot_.mesh_config(); }
+  // The Sidecar that scopes this proxy, or nullptr.
+  const mesh::Sidecar* sidecar() const { return sidecar_; }
+  // The mTLS mode this workload accepts on a port (PeerAuthentication, Istio's precedence).
+  mesh::PeerAuthenticationMutualTLS::Mode inbound_mtls_mode(uint32_t port) const;
 
-  // Services visible to the proxy (exportTo), sorted by hostname.
+  // Services visible to the proxy (exportTo, then the Sidecar's egress hosts), sorted by
+  // hostname.
   const std::vector<const mesh::Service*>& services() const { return services_; }
   // A visible service by exact hostname, or nullptr.
   const mesh::Service* service(std::string_view hostname) const;
@@ -33,9 +40,15 @@ class MeshView {
   static std::vector<const mesh::Endpoint*> endpoints(const mesh::Service& service,
                                                       const mesh::Subset* subset);
 
+  // Whether a Sidecar egress listener's hosts ("namespace/dnsName") import a service for a
+  // proxy in proxy_ns.
+  static bool egress_imports(const mesh::IstioEgressListener& egress, std::string_view proxy_ns,
+                             const mesh::Service& service);
+
  private:
   const mesh::Snapshot& snapshot_;
   const Proxy& proxy_;
+  const mesh::Sidecar* sidecar_ = nullptr;
   std::vector<const mesh::Service*> services_;
   std::map<std::string, const mesh::Service*, std::less<>> by_host_;
   mutable std::map<std::string, std::optional<mesh::MergedDestinationRule>, std::less<>> rules_;

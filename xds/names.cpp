@@ -14,6 +14,18 @@ std::string outbound_cluster(uint32_t port, std::string_view subset, std::string
   return out;
 }
 
+std::string inbound_cluster(uint32_t port) { return "inbound|" + std::to_string(port) + "||"; }
+
+std::string outbound_sni(uint32_t port, std::string_view subset, std::string_view host) {
+  std::string out = "outbound_.";
+  out += std::to_string(port);
+  out += "_.";
+  out += subset;
+  out += "_.";
+  out += host;
+  return out;
+}
+
 std::optional<ClusterName> parse_cluster(std::string_view name) {
   ClusterName out;
   auto take = [&name]() -> std::optional<std::string_view> {

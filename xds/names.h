@@ -23,6 +23,10 @@ struct ClusterName {
 
 // "outbound|<port>|<subset>|<host>".
 std::string outbound_cluster(uint32_t port, std::string_view subset, std::string_view host);
+// "inbound|<port>||": a sidecar's cluster to its own app on that port.
+std::string inbound_cluster(uint32_t port);
+// Istio's SNI for in-mesh TLS to a cluster: "outbound_.<port>_.<subset>_.<host>".
+std::string outbound_sni(uint32_t port, std::string_view subset, std::string_view host);
 // Parses either direction; nullopt for names of another shape (BlackHoleCluster, ...).
 std::optional<ClusterName> parse_cluster(std::string_view name);
 

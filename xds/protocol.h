@@ -11,4 +11,9 @@ inline bool is_http_protocol(const mesh::ServicePort& port) {
          port.protocol == "GRPC-WEB";
 }
 
+// Ports whose clusters speak HTTP/2 upstream.
+inline bool is_http2_protocol(const mesh::ServicePort& port) {
+  return port.protocol == "HTTP2" || port.protocol == "GRPC" || port.protocol == "GRPC-WEB";
+}
+
 }  // namespace jib::xds

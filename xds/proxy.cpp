@@ -31,6 +31,11 @@ std::string Proxy::cache_key() const {
   key += ns;
   key += '|';
   key += std::to_string(static_cast<int>(interception));
+  // Without capture, inbound listeners bind the proxy's own IP.
+  if (interception == InterceptionMode::kNone) {
+    key += '|';
+    key += ip;
+  }
   // Labels select workload-scoped DestinationRules and sourceLabels route matches.
   for (const auto& [k, v] : labels) {
     key += '|';

@@ -21,7 +21,9 @@ void PushQueue::enqueue(const mesh::ChangeEvent& event) {
   wake_.notify_one();
 }
 
-void PushQueue::start() { thread_ = std::thread([this] { run(); }); }
+void PushQueue::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void PushQueue::stop() {
   {
@@ -49,7 +51,7 @@ void PushQueue::run() {
     pending_state_.reset();
     pending_changes_.clear();
     lock.unlock();
-    auto snapshot = mesh::Snapshot::build(state);
+    auto snapshot = mesh::Snapshot::build(state, options_.mesh_config);
     log::info("push", "snapshot for generation ", state->generation, ", ", changed.size(),
               " changed objects");
     push_(std::move(snapshot), changed);

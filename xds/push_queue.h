@@ -17,11 +17,13 @@ namespace jib::xds {
 struct PushQueueOptions {
   std::chrono::milliseconds quiet{100};
   std::chrono::milliseconds max_delay{1000};
+  mesh::MeshConfigPtr mesh_config;  // every snapshot is built with it; null: Istio's defaults
 };
 
 class PushQueue {
  public:
-  using PushFn = std::function<void(mesh::SnapshotPtr snapshot, const std::set<mesh::ConfigKey>& changed)>;
+  using PushFn =
+      std::function<void(mesh::SnapshotPtr snapshot, const std::set<mesh::ConfigKey>& changed)>;
 
   PushQueue(PushQueueOptions options, PushFn push);
   ~PushQueue();

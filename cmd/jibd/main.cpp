@@ -34,6 +34,28 @@ int wait_for_signal() {
   return signal;
 }
 
+// MeshConfig from --mesh-config, or Istio's defaults. Its trustDomain is the CA's unless
+// --ca-trust-domain says otherwise. Null after logging the errors.
+mesh::MeshConfigPtr load_mesh_config(const Options& options, ca::CaServerOptions* ca_options) {
+  if (options.mesh_config_file.empty()) {
+    auto config = std::make_shared<mesh::MeshConfig>();
+    config->trust_domain = ca_options->trust_domain;
+    return config;
+  }
+  mesh::MeshConfigResult result = mesh::load_mesh_config_file(options.mesh_config_file);
+  for (const auto& warning : result.warnings) log::warn(kLog, warning.str());
+  if (!result.ok()) {
+    for (const auto& e : result.errors) log::error(kLog, e.str());
+    return nullptr;
+  }
+  if (ca_options->trust_domain == ca::CaServerOptions().trust_domain) {
+    ca_options->trust_domain = result.config.trust_domain;
+  }
+  log::info(kLog, "mesh config from ", options.mesh_config_file, ": trust domain ",
+            result.config.trust_domain, ", root namespace ", result.config.root_namespace);
+  return std::make_shared<const mesh::MeshConfig>(std::move(result.config));
+}
+
 int run(const Options& options, ca::CaServerOptions ca_options) {
   // Block the stop signals in every thread; the main thread takes them with sigwait.
   sigset_t set;
@@ -45,6 +67,8 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
   std::atomic<bool> ready{false};
   mesh::ConfigStore store;
   std::string error;
+  auto mesh_config = load_mesh_config(options, &ca_options);
+  if (!mesh_config) return 1;
   std::unique_ptr<mesh::FileSource> files;
   std::unique_ptr<KubeMode> kube;
   if (options.kube) {
@@ -57,14 +81,15 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
     files = std::make_unique<mesh::FileSource>(
         mesh::FileSourceOptions{options.config_dir, options.debounce}, store);
     size_t errors = files->load();
-    log::info(kLog, "loaded ", store.state()->objects.size(), " objects from ",
-              options.config_dir, " (", errors, " errors)");
+    log::info(kLog, "loaded ", store.state()->objects.size(), " objects from ", options.config_dir,
+              " (", errors, " errors)");
   }
 
   xds::XdsMetrics metrics(metrics::Registry::global());
-  auto initial = std::make_shared<const xds::PushContext>(mesh::Snapshot::build(store.state()));
+  auto initial =
+      std::make_shared<const xds::PushContext>(mesh::Snapshot::build(store.state(), mesh_config));
   xds::AdsServer ads(initial, metrics);
-  xds::PushQueue queue({options.debounce, options.debounce_max},
+  xds::PushQueue queue({options.debounce, options.debounce_max, mesh_config},
                        [&](mesh::SnapshotPtr snapshot, const std::set<mesh::ConfigKey>&) {
                          ads.push(std::make_shared<const xds::PushContext>(std::move(snapshot)));
                          metrics.snapshots.inc();  // after the push, so that tests can wait on it
@@ -86,8 +111,8 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
   }
   log::info(kLog, "xds listening on ", options.bind, ":", xds_port);
 
-  auto http_server = http::serve(options.bind, options.http_port,
-                                 debug_handlers({ready, store, ads}), &error);
+  auto http_server =
+      http::serve(options.bind, options.http_port, debug_handlers({ready, store, ads}), &error);
   if (!http_server) {
     log::error(kLog, error);
     return 1;

@@ -16,6 +16,8 @@ constexpr const char* kUsage = R"(usage: jibd --config-dir DIR [flags]
 
   --config-dir DIR      directory of Istio YAML to serve (watched for changes)
   --bind ADDR           address to listen on (default 0.0.0.0)
+  --mesh-config FILE    MeshConfig, YAML or JSON (trustDomain, rootNamespace, enableAutoMtls,
+                        ...); Istio's defaults for what it leaves out
   --xds-port N          plaintext ADS gRPC port (default 15010; 0 picks a free port)
   --http-port N         /ready, /metrics and /debug/* (default 15014; 0 picks a free port)
   --ca-port N           CA and secure xDS port (default 15012; 0 picks a free port)
@@ -32,7 +34,8 @@ Kubernetes (instead of --config-dir; in cluster when KUBERNETES_SERVICE_HOST is 
 bool parse_int(std::string_view text, int min, int max, int* out) {
   int value = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size() || value < min || value > max) return false;
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < min || value > max)
+    return false;
   *out = value;
   return true;
 }
@@ -53,17 +56,37 @@ bool parse_options(int argc, char** argv, Options* out, std::string* error) {
     };
   };
   std::map<std::string_view, Setter> flags = {
-      {"--config-dir", [out](std::string_view v) { out->config_dir = v; return !v.empty(); }},
-      {"--bind", [out](std::string_view v) { out->bind = v; return !v.empty(); }},
+      {"--config-dir",
+       [out](std::string_view v) {
+         out->config_dir = v;
+         return !v.empty();
+       }},
+      {"--bind",
+       [out](std::string_view v) {
+         out->bind = v;
+         return !v.empty();
+       }},
+      {"--mesh-config",
+       [out](std::string_view v) {
+         out->mesh_config_file = v;
+         return !v.empty();
+       }},
       {"--xds-port", port(&out->xds_port)},
       {"--http-port", port(&out->http_port)},
       {"--ca-port", port(&out->ca_port)},
       {"--debounce-ms", millis(&out->debounce)},
       {"--debounce-max-ms", millis(&out->debounce_max)},
       {"--log-level", [out](std::string_view v) { return log::parse_level(v, &out->log_level); }},
-      {"--kubeconfig", [out](std::string_view v) { out->kubeconfig = v; return !v.empty(); }},
+      {"--kubeconfig",
+       [out](std::string_view v) {
+         out->kubeconfig = v;
+         return !v.empty();
+       }},
       {"--control-plane-namespace",
-       [out](std::string_view v) { out->control_plane_namespace = v; return !v.empty(); }},
+       [out](std::string_view v) {
+         out->control_plane_namespace = v;
+         return !v.empty();
+       }},
       {"--leader-election",
        [out](std::string_view v) {
          out->leader_election = v == "true";

@@ -12,9 +12,10 @@ namespace jib::jibd {
 struct Options {
   std::string config_dir;
   std::string bind = "0.0.0.0";
-  int xds_port = 15010;   // plaintext ADS, as istiod's 15010
-  int http_port = 15014;  // /ready, /metrics, /debug/*, as istiod's monitoring port
-  int ca_port = 15012;    // CA and secure xDS
+  std::string mesh_config_file;  // MeshConfig (YAML or JSON); empty: Istio's defaults
+  int xds_port = 15010;          // plaintext ADS, as istiod's 15010
+  int http_port = 15014;         // /ready, /metrics, /debug/*, as istiod's monitoring port
+  int ca_port = 15012;           // CA and secure xDS
   std::chrono::milliseconds debounce{100};
   std::chrono::milliseconds debounce_max{1000};
   log::Level log_level = log::Level::kInfo;

@@ -12,8 +12,10 @@
 namespace jib::xds {
 namespace {
 
+using testing::find;
 using testing::sidecar;
 using testing::snapshot_from_yaml;
+using testing::unpack;
 
 constexpr const char* kWeb = R"(
 apiVersion: networking.istio.io/v1
@@ -53,26 +55,12 @@ spec:
     - {destination: {host: web.example.com, subset: v2}, weight: 20}
 )";
 
-template <typename T>
-T unpack(const Resource& r) {
-  T out;
-  EXPECT_TRUE(r.any().UnpackTo(&out)) << r.name;
-  return out;
-}
-
-const Resource* find(const Resources& all, const std::string& name) {
-  for (const auto& r : all) {
-    if (r.name == name) return &r;
-  }
-  return nullptr;
-}
-
 TEST(ClusterGenerator, ServicePortAndSubsetsBecomeEdsClusters) {
   auto snapshot = snapshot_from_yaml(kWeb);
   auto clusters = generate_clusters(*snapshot, sidecar());
-  for (const char* name : {"outbound|18080||web.example.com", "outbound|18080|v1|web.example.com",
-                           "outbound|18080|v2|web.example.com", "BlackHoleCluster",
-                           "PassthroughCluster"}) {
+  for (const char* name :
+       {"outbound|18080||web.example.com", "outbound|18080|v1|web.example.com",
+        "outbound|18080|v2|web.example.com", "BlackHoleCluster", "PassthroughCluster"}) {
     EXPECT_NE(find(*clusters, name), nullptr) << name;
   }
   auto cluster = unpack<envoy::config::cluster::v3::Cluster>(

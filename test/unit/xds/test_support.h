@@ -3,8 +3,11 @@
 
 #include <string>
 
+#include <gtest/gtest.h>
+
 #include "mesh/snapshot.h"
 #include "xds/proxy.h"
+#include "xds/resources.h"
 
 namespace jib::xds::testing {
 
@@ -13,5 +16,18 @@ mesh::SnapshotPtr snapshot_from_yaml(const std::string& yaml);
 
 // A sidecar in namespace ns; interception NONE when capture is false.
 Proxy sidecar(const std::string& ns = "default", bool capture = false);
+
+// A sidecar without capture at `ip`, with labels.
+Proxy workload(const std::string& ns, const std::string& ip, const mesh::Labels& labels);
+
+template <typename T>
+T unpack(const Resource& r) {
+  T out;
+  EXPECT_TRUE(r.any().UnpackTo(&out)) << r.name;
+  return out;
+}
+
+// The resource of that name, or nullptr.
+const Resource* find(const Resources& all, const std::string& name);
 
 }  // namespace jib::xds::testing

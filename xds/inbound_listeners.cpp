@@ -1,0 +1,123 @@
+#include "xds/inbound_listeners.h"
+
+#include "envoy/extensions/filters/http/router/v3/router.pb.h"
+#include "envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector.pb.h"
+#include "envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.pb.h"
+#include "envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.pb.h"
+#include "xds/names.h"
+#include "xds/protocol.h"
+#include "xds/tls_context.h"
+
+namespace jib::xds {
+namespace {
+
+using envoy::config::listener::v3::FilterChain;
+using envoy::config::listener::v3::Listener;
+using envoy::extensions::filters::network::http_connection_manager::v3::HttpConnectionManager;
+using Mode = mesh::PeerAuthenticationMutualTLS::Mode;
+
+constexpr std::string_view kTlsTransport = "tls";
+constexpr std::string_view kPlaintextTransport = "raw_buffer";
+
+void add_http_manager(const InboundPort& inbound, FilterChain* chain) {
+  HttpConnectionManager manager;
+  manager.set_stat_prefix("inbound_" + inbound.bind + "_" + std::to_string(inbound.port.number));
+  // Istio's sidecar inbound: keep what the caller's proxy forwarded and add this hop's peer.
+  manager.set_forward_client_cert_details(HttpConnectionManager::APPEND_FORWARD);
+  auto* details = manager.mutable_set_current_client_cert_details();
+  details->mutable_subject()->set_value(true);
+  details->set_dns(true);
+  details->set_uri(true);
+  auto* routes = manager.mutable_route_config();
+  routes->set_name(inbound.cluster);
+  auto* host = routes->add_virtual_hosts();
+  host->set_name("inbound|" + inbound.port.name + "|" + std::to_string(inbound.port.number));
+  host->add_domains("*");
+  auto* route = host->add_routes();
+  route->mutable_match()->set_prefix("/");
+  route->mutable_route()->set_cluster(inbound.cluster);
+  // No route timeout inbound: the caller's sidecar enforces the VirtualService's.
+  route->mutable_route()->mutable_timeout();
+  auto* router = manager.add_http_filters();
+  router->set_name("envoy.filters.http.router");
+  router->mutable_typed_config()->PackFrom(envoy::extensions::filters::http::router::v3::Router());
+  auto* filter = chain->add_filters();
+  filter->set_name("envoy.filters.network.http_connection_manager");
+  filter->mutable_typed_config()->PackFrom(manager);
+}
+
+void add_tcp_proxy(const InboundPort& inbound, FilterChain* chain) {
+  envoy::extensions::filters::network::tcp_proxy::v3::TcpProxy proxy;
+  proxy.set_stat_prefix(inbound.cluster);
+  proxy.set_cluster(inbound.cluster);
+  auto* filter = chain->add_filters();
+  filter->set_name("envoy.filters.network.tcp_proxy");
+  filter->mutable_typed_config()->PackFrom(proxy);
+}
+
+// The app's protocol on this chain: HTTP is parsed (and gets XFCC) only when the bytes are
+// HTTP, i.e. not on a foreign TLS stream that the sidecar does not terminate.
+void add_app_filters(const InboundPort& inbound, bool terminated_or_plain, FilterChain* chain) {
+  if (is_http_protocol(inbound.port) && terminated_or_plain) {
+    add_http_manager(inbound, chain);
+  } else {
+    add_tcp_proxy(inbound, chain);
+  }
+}
+
+void add_mtls_chain(const InboundPort& inbound, bool require_mesh_alpn, Listener* listener) {
+  FilterChain* chain = listener->add_filter_chains();
+  chain->set_name(inbound.cluster + "-mtls");
+  auto* match = chain->mutable_filter_chain_match();
+  match->set_transport_protocol(std::string(kTlsTransport));
+  if (require_mesh_alpn) {
+    for (const auto& protocol : tls::mesh_alpn_all()) match->add_application_protocols(protocol);
+  }
+  const bool http = is_http_protocol(inbound.port);
+  std::vector<std::string> alpn;
+  if (http) alpn = {"h2", "http/1.1"};
+  *chain->mutable_transport_socket() = tls::tls_socket(tls::istio_mutual_downstream(alpn));
+  add_app_filters(inbound, true, chain);
+}
+
+void add_plaintext_chain(const InboundPort& inbound, std::string_view transport,
+                         Listener* listener) {
+  FilterChain* chain = listener->add_filter_chains();
+  chain->set_name(inbound.cluster + (transport == kTlsTransport ? "-tls-passthrough" : ""));
+  if (!transport.empty()) {
+    chain->mutable_filter_chain_match()->set_transport_protocol(std::string(transport));
+  }
+  add_app_filters(inbound, transport != kTlsTransport, chain);
+}
+
+}  // namespace
+
+Listener inbound_listener(const MeshView& view, const InboundPort& inbound) {
+  Listener listener;
+  listener.set_name(names::listener(inbound.bind, inbound.port.number));
+  auto* socket = listener.mutable_address()->mutable_socket_address();
+  socket->set_address(inbound.bind);
+  socket->set_port_value(inbound.port.number);
+  listener.set_traffic_direction(envoy::config::core::v3::INBOUND);
+  const Mode mode = view.inbound_mtls_mode(inbound.port.number);
+  if (mode == Mode::kDisable) {
+    add_plaintext_chain(inbound, "", &listener);
+    return listener;
+  }
+  auto* inspector = listener.add_listener_filters();
+  inspector->set_name("envoy.filters.listener.tls_inspector");
+  inspector->mutable_typed_config()->PackFrom(
+      envoy::extensions::filters::listener::tls_inspector::v3::TlsInspector());
+  if (mode == Mode::kStrict) {
+    // Any TLS is answered with mesh mTLS, so a client without a mesh certificate fails the
+    // handshake; a plaintext client matches no chain and is closed.
+    add_mtls_chain(inbound, false, &listener);
+    return listener;
+  }
+  add_mtls_chain(inbound, true, &listener);
+  add_plaintext_chain(inbound, kPlaintextTransport, &listener);
+  add_plaintext_chain(inbound, kTlsTransport, &listener);
+  return listener;
+}
+
+}  // namespace jib::xds

@@ -1,0 +1,19 @@
+// Inbound listeners of a sidecar: one per inbound port, with the filter chains that Istio builds
+// from the workload's PeerAuthentication (STRICT: mesh mTLS only; PERMISSIVE: mesh mTLS, and
+// plaintext or foreign TLS passed as they come; DISABLE: plaintext only), told apart by the TLS
+// inspector and the client's ALPN. HTTP chains forward the peer identity to the app in
+// x-forwarded-client-cert.
+#pragma once
+
+#include <vector>
+
+#include "envoy/config/listener/v3/listener.pb.h"
+#include "xds/inbound_ports.h"
+#include "xds/mesh_view.h"
+
+namespace jib::xds {
+
+envoy::config::listener::v3::Listener inbound_listener(const MeshView& view,
+                                                       const InboundPort& inbound);
+
+}  // namespace jib::xds
