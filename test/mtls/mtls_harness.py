@@ -88,6 +88,11 @@ class Workload:
         return None
 
 
+# Envoy gauges that are 0 once an update has fully taken effect.
+SETTLING = ("listener_manager.total_listeners_warming", "listener_manager.total_listeners_draining",
+            "listener_manager.total_filter_chains_draining", "cluster_manager.warming_clusters")
+
+
 def settled(row):
     """A /debug/syncz row in which every type sent has been ACKed or NACKed (and CDS and LDS
     have been sent)."""
@@ -309,16 +314,16 @@ class MtlsMesh:
 
     def wait_settled(self, timeout=10.0):
         """Both proxies connected to jibd with every type ACKed or NACKed, and no listener or
-        cluster of theirs still warming (an ACKed listener serves only once warm); returns
-        the syncz rows."""
+        cluster of theirs still warming (an ACKed listener serves only once warm) or draining
+        (a replaced filter chain keeps its connections, e.g. A's pooled one, until drained);
+        returns the syncz rows."""
         rows = {}
         for w in self.workloads:
             rows[w.name] = wait_until(
                 lambda w=w: (r := self.jibd.syncz_row(w.node_id)) and settled(r) and r,
                 timeout, f"jibd's syncz: {w.node_id} connected, every type ACKed or NACKed")
-            wait_until(lambda w=w: w.admin.stat("listener_manager.total_listeners_warming", 0) == 0
-                       and w.admin.stat("cluster_manager.warming_clusters", 0) == 0,
-                       timeout, f"{w.name}'s listeners and clusters warm")
+            wait_until(lambda w=w: all(w.admin.stat(s, 0) == 0 for s in SETTLING), timeout,
+                       f"{w.name}'s listeners and clusters neither warming nor draining")
         return rows
 
     def assert_no_nack(self):
