@@ -86,8 +86,10 @@ SnapshotPtr Snapshot::build(const StoreStatePtr& state, std::string_view root_na
   return build(state, std::move(mesh_config));
 }
 
-SnapshotPtr Snapshot::build(const StoreStatePtr& state, MeshConfigPtr mesh_config) {
+SnapshotPtr Snapshot::build(const StoreStatePtr& state, MeshConfigPtr mesh_config,
+                            TrustRootsPtr trust_roots) {
   auto snap = std::shared_ptr<Snapshot>(new Snapshot());
+  snap->trust_roots_ = trust_roots ? std::move(trust_roots) : std::make_shared<const std::string>();
   snap->mesh_config_ = mesh_config ? std::move(mesh_config) : std::make_shared<const MeshConfig>();
   const std::string& root_namespace = snap->mesh_config_->root_namespace;
   snap->state_ = state ? state : std::make_shared<const StoreState>();

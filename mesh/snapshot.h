@@ -52,6 +52,8 @@ bool host_matches(std::string_view pattern, std::string_view hostname);
 class Snapshot;
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 using MeshConfigPtr = std::shared_ptr<const MeshConfig>;
+// The mesh's trust bundle: PEM roots, concatenated (from the CA, not from the store).
+using TrustRootsPtr = std::shared_ptr<const std::string>;
 
 class Snapshot {
  public:
@@ -59,13 +61,16 @@ class Snapshot {
   // indexed is skipped (it was validated on the way in).
   // mesh_config: mesh-wide settings (trust domain, auto mTLS, rootNamespace where mesh-wide
   // policies live); Istio's defaults when null.
-  static SnapshotPtr build(const StoreStatePtr& state, MeshConfigPtr mesh_config);
+  static SnapshotPtr build(const StoreStatePtr& state, MeshConfigPtr mesh_config,
+                           TrustRootsPtr trust_roots = nullptr);
   // Istio's default MeshConfig with another root namespace.
   static SnapshotPtr build(const StoreStatePtr& state,
                            std::string_view root_namespace = kDefaultRootNamespace);
 
   uint64_t generation() const { return state_->generation; }
   const MeshConfig& mesh_config() const { return *mesh_config_; }
+  // The trust bundle; empty until the CA has published one.
+  const std::string& trust_roots() const { return *trust_roots_; }
   const StoreState& state() const { return *state_; }
 
   // All services, sorted by hostname.
@@ -103,6 +108,7 @@ class Snapshot {
  private:
   StoreStatePtr state_;
   MeshConfigPtr mesh_config_;
+  TrustRootsPtr trust_roots_;
   NetworkingIndex networking_;
   PolicyIndex policies_;
   std::vector<Service> services_;

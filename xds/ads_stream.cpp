@@ -20,6 +20,20 @@ std::vector<const Resource*> select(const Resources& all, const WatchState& watc
   return out;
 }
 
+// Secrets are served only to the proxies they belong to: say which were asked for in vain, by
+// name only.
+void log_unavailable_secrets(const Resources& available, const std::set<std::string>& names,
+                             const std::string& proxy_id) {
+  for (const auto& name : names) {
+    bool found = false;
+    for (const auto& r : available) found = found || r.name == name;
+    if (!found) {
+      log::warn(kLog, "secret ", name, " not served to ", proxy_id,
+                ": no such secret in the proxy's namespace, or not for this kind of proxy");
+    }
+  }
+}
+
 bool parse_request(const grpc::ByteBuffer& buffer, DiscoveryRequest* out) {
   std::vector<grpc::Slice> slices;
   if (!buffer.Dump(&slices).ok()) return false;
@@ -100,6 +114,7 @@ void AdsStream::handle(const DiscoveryRequest& request) {
       }
     }
     log::info(kLog, "proxy connected: ", proxy.id);
+    proxy.identity_verified = authorizer_ != nullptr;
     proxy_ = std::move(proxy);
   }
   if (!type) {
@@ -124,7 +139,9 @@ void AdsStream::handle(const DiscoveryRequest& request) {
   }
   w.subscribed = true;
   w.names = std::move(names);
-  respond_locked(*type, server_.current()->resources(*type, *proxy_));
+  ResourcesPtr all = server_.current()->resources(*type, *proxy_);
+  if (*type == ResourceType::kSecret) log_unavailable_secrets(*all, w.names, proxy_->id);
+  respond_locked(*type, all);
 }
 
 void AdsStream::respond_locked(ResourceType type, const ResourcesPtr& all) {

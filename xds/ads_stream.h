@@ -67,12 +67,12 @@ class AdsStream : public grpc::ServerGenericBidiReactor {
 
   mutable std::mutex mutex_;
   std::optional<Proxy> proxy_;
-  std::array<WatchState, 4> watches_;
+  std::array<WatchState, kPushOrder.size()> watches_;
   uint64_t nonce_counter_ = 0;
   // At most one queued response per type: a newer one replaces an unsent older one, so a
   // slow proxy costs a bounded amount of memory and gets only the newest config.
   std::deque<ResourceType> queue_order_;
-  std::array<std::optional<grpc::ByteBuffer>, 4> queued_;
+  std::array<std::optional<grpc::ByteBuffer>, kPushOrder.size()> queued_;
   grpc::ByteBuffer in_flight_;
   bool writing_ = false;
   bool reads_closed_ = false;

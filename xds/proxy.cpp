@@ -31,6 +31,7 @@ std::string Proxy::cache_key() const {
   key += ns;
   key += '|';
   key += std::to_string(static_cast<int>(interception));
+  key += identity_verified ? "|verified" : "|unverified";
   // Without capture, inbound listeners bind the proxy's own IP.
   if (interception == InterceptionMode::kNone) {
     key += '|';

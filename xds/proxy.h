@@ -17,16 +17,19 @@ struct Proxy {
   enum class InterceptionMode { kRedirect, kTproxy, kNone };
 
   Type type = Type::kSidecar;
-  std::string id;         // the whole node id: "sidecar~10.1.2.3~pod.ns~ns.svc.cluster.local"
-  std::string ip;         // second field of the node id
-  std::string workload;   // third field: "<pod>.<namespace>"
-  std::string dns_domain; // fourth field
-  std::string ns;         // NAMESPACE metadata, else taken from the node id
+  std::string id;          // the whole node id: "sidecar~10.1.2.3~pod.ns~ns.svc.cluster.local"
+  std::string ip;          // second field of the node id
+  std::string workload;    // third field: "<pod>.<namespace>"
+  std::string dns_domain;  // fourth field
+  std::string ns;          // NAMESPACE metadata, else taken from the node id
   std::string service_account;
   std::string cluster_id;
   std::string istio_version;
   InterceptionMode interception = InterceptionMode::kRedirect;
   mesh::Labels labels;
+  // The stream was authenticated (secure port) and its namespace and service account are the
+  // caller's own; only then may it receive credentials.
+  bool identity_verified = false;
 
   // What generators depend on besides the snapshot. Proxies with equal keys get equal
   // resources, so generated output is cached per key.

@@ -21,6 +21,20 @@ void PushQueue::enqueue(const mesh::ChangeEvent& event) {
   wake_.notify_one();
 }
 
+void PushQueue::set_trust_roots(mesh::TrustRootsPtr roots, mesh::StoreStatePtr current) {
+  {
+    std::lock_guard lock(mutex_);
+    auto now = std::chrono::steady_clock::now();
+    if (!pending_state_) {
+      first_event_ = now;
+      pending_state_ = std::move(current);
+    }
+    last_event_ = now;
+    trust_roots_ = std::move(roots);
+  }
+  wake_.notify_one();
+}
+
 void PushQueue::start() {
   thread_ = std::thread([this] { run(); });
 }
@@ -50,8 +64,9 @@ void PushQueue::run() {
     std::set<mesh::ConfigKey> changed = std::move(pending_changes_);
     pending_state_.reset();
     pending_changes_.clear();
+    mesh::TrustRootsPtr roots = trust_roots_;
     lock.unlock();
-    auto snapshot = mesh::Snapshot::build(state, options_.mesh_config);
+    auto snapshot = mesh::Snapshot::build(state, options_.mesh_config, std::move(roots));
     log::info("push", "snapshot for generation ", state->generation, ", ", changed.size(),
               " changed objects");
     push_(std::move(snapshot), changed);

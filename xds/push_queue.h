@@ -30,6 +30,9 @@ class PushQueue {
 
   // Any thread. Cheap: records the event and wakes the queue.
   void enqueue(const mesh::ChangeEvent& event);
+  // Any thread. Snapshots from now on carry these roots; pushes `current` (the store's state)
+  // with them unless a newer state is already waiting.
+  void set_trust_roots(mesh::TrustRootsPtr roots, mesh::StoreStatePtr current);
 
   void start();
   void stop();
@@ -43,6 +46,7 @@ class PushQueue {
   std::condition_variable wake_;
   bool stopping_ = false;
   mesh::StoreStatePtr pending_state_;
+  mesh::TrustRootsPtr trust_roots_;
   std::set<mesh::ConfigKey> pending_changes_;
   std::chrono::steady_clock::time_point first_event_;
   std::chrono::steady_clock::time_point last_event_;

@@ -146,6 +146,11 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
   log::info(kLog, "ca listening on ", ca_options.listen_address, ":", secure_port,
             " (TLS; also secure xds)");
 
+  // The trust bundle reaches proxies as SDS `ROOTCA` over ADS; a rotation pushes it.
+  auto bundle_subscription = ca_server->trust_bundles().subscribe([&](ca::TrustBundlePtr bundle) {
+    queue.set_trust_roots(std::make_shared<const std::string>(bundle->concatenated()),
+                          store.state());
+  });
   if (kube) {
     kube->start(*ca_server);
   } else {
@@ -157,6 +162,7 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
   ready = false;
   if (kube) kube->stop();
   if (files) files->stop();
+  ca_server->trust_bundles().unsubscribe(bundle_subscription);
   queue.stop();
   http_server->stop();
   ca_server->shutdown();

@@ -79,16 +79,18 @@ def agent(request, tmp_path, issuer):
 
 @pytest.fixture
 def agent_envoy(request):
-    """Factory: agent_envoy(agent, tls_port=None, wait=True) -> AgentEnvoy."""
+    """Factory: agent_envoy(agent, tls_port=None, wait=True, listeners=()) -> AgentEnvoy;
+    `listeners`: more static listeners for the bootstrap."""
     if not os.access(ENVOY_BIN, os.X_OK):
         pytest.fail(f"envoy binary not found at {ENVOY_BIN} (run `make setup`)")
     started = []
 
-    def start(agent, tls_port=None, wait=True):
+    def start(agent, tls_port=None, wait=True, listeners=()):
         b = agent.bootstrap()
+        static = b.setdefault("static_resources", {}).setdefault("listeners", [])
         if tls_port:
-            b.setdefault("static_resources", {}).setdefault("listeners", []).append(
-                tls_listener(tls_port))
+            static.append(tls_listener(tls_port))
+        static.extend(listeners)
         e = AgentEnvoy(agent, b, f"envoy-{len(started)}")
         started.append(e)
         if wait:
