@@ -4,6 +4,7 @@
 #include "envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector.pb.h"
 #include "envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.pb.h"
 #include "envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.pb.h"
+#include "xds/inbound_filters.h"
 #include "xds/names.h"
 #include "xds/protocol.h"
 #include "xds/tls_context.h"
@@ -19,7 +20,8 @@ using Mode = mesh::PeerAuthenticationMutualTLS::Mode;
 constexpr std::string_view kTlsTransport = "tls";
 constexpr std::string_view kPlaintextTransport = "raw_buffer";
 
-void add_http_manager(const InboundPort& inbound, FilterChain* chain) {
+void add_http_manager(const InboundPort& inbound, const InboundFilters& filters,
+                      FilterChain* chain) {
   HttpConnectionManager manager;
   manager.set_stat_prefix("inbound_" + inbound.bind + "_" + std::to_string(inbound.port.number));
   // Istio's sidecar inbound: keep what the caller's proxy forwarded and add this hop's peer.
@@ -38,6 +40,7 @@ void add_http_manager(const InboundPort& inbound, FilterChain* chain) {
   route->mutable_route()->set_cluster(inbound.cluster);
   // No route timeout inbound: the caller's sidecar enforces the VirtualService's.
   route->mutable_route()->mutable_timeout();
+  for (const auto& filter : filters.http) *manager.add_http_filters() = filter;
   auto* router = manager.add_http_filters();
   router->set_name("envoy.filters.http.router");
   router->mutable_typed_config()->PackFrom(envoy::extensions::filters::http::router::v3::Router());
@@ -46,7 +49,8 @@ void add_http_manager(const InboundPort& inbound, FilterChain* chain) {
   filter->mutable_typed_config()->PackFrom(manager);
 }
 
-void add_tcp_proxy(const InboundPort& inbound, FilterChain* chain) {
+void add_tcp_proxy(const InboundPort& inbound, const InboundFilters& filters, FilterChain* chain) {
+  for (const auto& filter : filters.network) *chain->add_filters() = filter;
   envoy::extensions::filters::network::tcp_proxy::v3::TcpProxy proxy;
   proxy.set_stat_prefix(inbound.cluster);
   proxy.set_cluster(inbound.cluster);
@@ -57,15 +61,17 @@ void add_tcp_proxy(const InboundPort& inbound, FilterChain* chain) {
 
 // The app's protocol on this chain: HTTP is parsed (and gets XFCC) only when the bytes are
 // HTTP, i.e. not on a foreign TLS stream that the sidecar does not terminate.
-void add_app_filters(const InboundPort& inbound, bool terminated_or_plain, FilterChain* chain) {
+void add_app_filters(const InboundPort& inbound, const InboundFilters& filters,
+                     bool terminated_or_plain, FilterChain* chain) {
   if (is_http_protocol(inbound.port) && terminated_or_plain) {
-    add_http_manager(inbound, chain);
+    add_http_manager(inbound, filters, chain);
   } else {
-    add_tcp_proxy(inbound, chain);
+    add_tcp_proxy(inbound, filters, chain);
   }
 }
 
-void add_mtls_chain(const InboundPort& inbound, bool require_mesh_alpn, Listener* listener) {
+void add_mtls_chain(const InboundPort& inbound, const InboundFilters& filters,
+                    bool require_mesh_alpn, Listener* listener) {
   FilterChain* chain = listener->add_filter_chains();
   chain->set_name(inbound.cluster + "-mtls");
   auto* match = chain->mutable_filter_chain_match();
@@ -77,17 +83,17 @@ void add_mtls_chain(const InboundPort& inbound, bool require_mesh_alpn, Listener
   std::vector<std::string> alpn;
   if (http) alpn = {"h2", "http/1.1"};
   *chain->mutable_transport_socket() = tls::tls_socket(tls::istio_mutual_downstream(alpn));
-  add_app_filters(inbound, true, chain);
+  add_app_filters(inbound, filters, true, chain);
 }
 
-void add_plaintext_chain(const InboundPort& inbound, std::string_view transport,
-                         Listener* listener) {
+void add_plaintext_chain(const InboundPort& inbound, const InboundFilters& filters,
+                         std::string_view transport, Listener* listener) {
   FilterChain* chain = listener->add_filter_chains();
   chain->set_name(inbound.cluster + (transport == kTlsTransport ? "-tls-passthrough" : ""));
   if (!transport.empty()) {
     chain->mutable_filter_chain_match()->set_transport_protocol(std::string(transport));
   }
-  add_app_filters(inbound, transport != kTlsTransport, chain);
+  add_app_filters(inbound, filters, transport != kTlsTransport, chain);
 }
 
 }  // namespace
@@ -100,8 +106,9 @@ Listener inbound_listener(const MeshView& view, const InboundPort& inbound) {
   socket->set_port_value(inbound.port.number);
   listener.set_traffic_direction(envoy::config::core::v3::INBOUND);
   const Mode mode = view.inbound_mtls_mode(inbound.port.number);
+  const InboundFilters filters = inbound_filters(view);
   if (mode == Mode::kDisable) {
-    add_plaintext_chain(inbound, "", &listener);
+    add_plaintext_chain(inbound, filters, "", &listener);
     return listener;
   }
   auto* inspector = listener.add_listener_filters();
@@ -111,12 +118,12 @@ Listener inbound_listener(const MeshView& view, const InboundPort& inbound) {
   if (mode == Mode::kStrict) {
     // Any TLS is answered with mesh mTLS, so a client without a mesh certificate fails the
     // handshake; a plaintext client matches no chain and is closed.
-    add_mtls_chain(inbound, false, &listener);
+    add_mtls_chain(inbound, filters, false, &listener);
     return listener;
   }
-  add_mtls_chain(inbound, true, &listener);
-  add_plaintext_chain(inbound, kPlaintextTransport, &listener);
-  add_plaintext_chain(inbound, kTlsTransport, &listener);
+  add_mtls_chain(inbound, filters, true, &listener);
+  add_plaintext_chain(inbound, filters, kPlaintextTransport, &listener);
+  add_plaintext_chain(inbound, filters, kTlsTransport, &listener);
   return listener;
 }
 
