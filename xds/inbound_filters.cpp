@@ -1,12 +1,15 @@
 #include "xds/inbound_filters.h"
 
+#include "xds/authz/ext_authz_filter.h"
+
 namespace jib::xds {
 
 InboundFilters inbound_filters(const MeshView& view) {
   const mesh::PolicyWorkload workload{view.proxy().ns, view.proxy().labels};
   const auto policies = view.snapshot().policies().authorization_policies(workload);
   InboundFilters out;
-  out.http = authz::rbac_http_filters(policies);
+  out.http = authz::custom_http_filters(policies.custom, view.mesh_config());
+  for (auto& filter : authz::rbac_http_filters(policies)) out.http.push_back(std::move(filter));
   out.network = authz::rbac_network_filters(policies);
   return out;
 }

@@ -1,6 +1,6 @@
 // What a workload's inbound chains run before handing traffic to the app, computed once per
-// listener: for HTTP, in Istio's order, request authentication (jwt_authn), then authorization
-// (RBAC); for TCP, authorization.
+// listener: for HTTP, in Istio's order, request authentication (jwt_authn), then authorization:
+// CUSTOM (ext_authz), DENY, ALLOW, AUDIT; for TCP, authorization by RBAC.
 #pragma once
 
 #include <vector>

@@ -118,12 +118,12 @@ class Response:
         return f"Response({self.status}, {self.body[:120]!r})"
 
 
-def http_get(ip, port, host, path="/", timeout=5.0):
-    """One GET on a fresh connection: Response. Raises OSError/HTTPException when no HTTP
-    response comes back."""
+def http_get(ip, port, host, path="/", timeout=5.0, headers=None, method="GET"):
+    """One request on a fresh connection: Response. Raises OSError/HTTPException when no
+    HTTP response comes back."""
     c = http.client.HTTPConnection(ip, int(port), timeout=timeout)
     try:
-        c.request("GET", path, headers={"Host": host, "Connection": "close"})
+        c.request(method, path, headers={"Host": host, "Connection": "close", **(headers or {})})
         r = c.getresponse()
         return Response(r.status, {k.lower(): v for k, v in r.getheaders()},
                         r.read().decode(errors="replace"))
@@ -214,9 +214,11 @@ class MtlsMesh:
         return [self.a, self.b]
 
     # ---- calls -------------------------------------------------------------------------
-    def call(self, port=None, path="/", timeout=5.0, host=None):
-        """A's app calls B through the mesh: GET on A's egress listener with Host = B's host."""
-        return http_get(self.a.egress_bind, port or self.p1, host or self.b.host, path, timeout)
+    def call(self, port=None, path="/", timeout=5.0, host=None, headers=None, method="GET"):
+        """A's app calls B through the mesh: a request on A's egress listener with Host = B's
+        host."""
+        return http_get(self.a.egress_bind, port or self.p1, host or self.b.host, path, timeout,
+                        headers, method)
 
     def call_status(self, port=None, timeout=5.0):
         try:
