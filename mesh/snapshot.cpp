@@ -124,10 +124,17 @@ SnapshotPtr Snapshot::build(const StoreStatePtr& state, MeshConfigPtr mesh_confi
             [](const Service& a, const Service& b) { return a.hostname < b.hostname; });
   for (size_t i = 0; i < snap->services_.size(); ++i) {
     snap->service_by_host_[snap->services_[i].hostname] = i;
+    for (const auto& endpoint : snap->services_[i].endpoints) {
+      snap->endpoint_addresses_.insert(endpoint.address);
+    }
   }
   snap->policies_ = PolicyIndex::build(*snap->state_, root_namespace);
   snap->networking_ = NetworkingIndex::build(*snap->state_, root_namespace);
   return snap;
+}
+
+bool Snapshot::has_endpoint_at(std::string_view address) const {
+  return endpoint_addresses_.find(address) != endpoint_addresses_.end();
 }
 
 const Service* Snapshot::service(std::string_view hostname) const {

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -77,6 +78,8 @@ class Snapshot {
   const std::vector<Service>& services() const { return services_; }
   // The service for an exact hostname, or nullptr.
   const Service* service(std::string_view hostname) const;
+  // Whether any service has an endpoint at this address (a workload's service instances).
+  bool has_endpoint_at(std::string_view address) const;
 
   // The DestinationRule for a host (exact match first, then the most specific wildcard), or
   // nullptr. When rules in several namespaces claim the same host, the one in the namespace of the
@@ -113,6 +116,7 @@ class Snapshot {
   PolicyIndex policies_;
   std::vector<Service> services_;
   std::map<std::string, size_t, std::less<>> service_by_host_;
+  std::set<std::string, std::less<>> endpoint_addresses_;
   // Host as written (short names resolved) -> rules claiming it, by namespace/name.
   std::map<std::string, std::vector<const DestinationRule*>, std::less<>> destination_rule_by_host_;
   std::map<std::string, std::vector<const VirtualService*>, std::less<>> virtual_services_by_host_;

@@ -123,7 +123,26 @@ Cluster make_cluster(const MeshView& view, const mesh::Service& service,
   return cluster;
 }
 
+// With capture the app is reached at the original destination, from 127.0.0.6 so that
+// iptables does not send the connection back to the sidecar.
+Cluster original_destination(const std::string& name) {
+  Cluster cluster;
+  cluster.set_name(name);
+  cluster.set_type(Cluster::ORIGINAL_DST);
+  cluster.set_lb_policy(Cluster::CLUSTER_PROVIDED);
+  *cluster.mutable_connect_timeout() = TimeUtil::SecondsToDuration(kConnectTimeoutSeconds);
+  cluster.mutable_upstream_bind_config()->mutable_source_address()->set_address(
+      std::string(names::kInboundSourceAddress));
+  cluster.mutable_upstream_bind_config()->mutable_source_address()->set_port_value(0);
+  return cluster;
+}
+
 Cluster inbound_cluster(const InboundPort& inbound) {
+  if (inbound.endpoint_host.empty()) {
+    Cluster cluster = original_destination(inbound.cluster);
+    if (is_http2_protocol(inbound.port)) set_http2(&cluster);
+    return cluster;
+  }
   Cluster cluster;
   cluster.set_name(inbound.cluster);
   cluster.set_type(Cluster::STATIC);
@@ -180,6 +199,10 @@ ResourcesPtr generate_clusters(const mesh::Snapshot& snapshot, const Proxy& prox
   }
   for (const auto& inbound : inbound_ports(view)) {
     out.push_back(make_resource(inbound.cluster, inbound_cluster(inbound)));
+  }
+  if (proxy.type == Proxy::Type::kSidecar && proxy.interception != Proxy::InterceptionMode::kNone) {
+    out.push_back(make_resource(std::string(names::kInboundPassthroughCluster),
+                                original_destination(std::string(names::kInboundPassthroughCluster))));
   }
   return finish(std::move(out));
 }

@@ -1,6 +1,7 @@
 #include "xds/inbound_listeners.h"
 
 #include "envoy/extensions/filters/http/router/v3/router.pb.h"
+#include "envoy/extensions/filters/listener/original_dst/v3/original_dst.pb.h"
 #include "envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector.pb.h"
 #include "envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.pb.h"
 #include "envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.pb.h"
@@ -96,34 +97,93 @@ void add_plaintext_chain(const InboundPort& inbound, const InboundFilters& filte
   add_app_filters(inbound, filters, transport != kTlsTransport, chain);
 }
 
-}  // namespace
+void add_listener_filter(std::string_view name, const google::protobuf::Message& config,
+                         Listener* listener) {
+  auto* filter = listener->add_listener_filters();
+  filter->set_name(std::string(name));
+  filter->mutable_typed_config()->PackFrom(config);
+}
 
-Listener inbound_listener(const MeshView& view, const InboundPort& inbound) {
-  Listener listener;
-  listener.set_name(names::listener(inbound.bind, inbound.port.number));
-  auto* socket = listener.mutable_address()->mutable_socket_address();
-  socket->set_address(inbound.bind);
-  socket->set_port_value(inbound.port.number);
-  listener.set_traffic_direction(envoy::config::core::v3::INBOUND);
+// The chains of one port, by its mTLS mode. True when they tell TLS from plaintext, which
+// needs the TLS inspector.
+bool add_port_chains(const MeshView& view, const InboundPort& inbound,
+                     const InboundFilters& filters, Listener* listener) {
   const Mode mode = view.inbound_mtls_mode(inbound.port.number);
-  const InboundFilters filters = inbound_filters(view);
   if (mode == Mode::kDisable) {
-    add_plaintext_chain(inbound, filters, "", &listener);
-    return listener;
+    add_plaintext_chain(inbound, filters, "", listener);
+    return false;
   }
-  auto* inspector = listener.add_listener_filters();
-  inspector->set_name("envoy.filters.listener.tls_inspector");
-  inspector->mutable_typed_config()->PackFrom(
-      envoy::extensions::filters::listener::tls_inspector::v3::TlsInspector());
   if (mode == Mode::kStrict) {
     // Any TLS is answered with mesh mTLS, so a client without a mesh certificate fails the
     // handshake; a plaintext client matches no chain and is closed.
-    add_mtls_chain(inbound, filters, false, &listener);
-    return listener;
+    add_mtls_chain(inbound, filters, false, listener);
+    return true;
   }
-  add_mtls_chain(inbound, filters, true, &listener);
-  add_plaintext_chain(inbound, filters, kPlaintextTransport, &listener);
-  add_plaintext_chain(inbound, filters, kTlsTransport, &listener);
+  add_mtls_chain(inbound, filters, true, listener);
+  add_plaintext_chain(inbound, filters, kPlaintextTransport, listener);
+  add_plaintext_chain(inbound, filters, kTlsTransport, listener);
+  return true;
+}
+
+Listener base_inbound(const std::string& name, const std::string& address, uint32_t port) {
+  Listener listener;
+  listener.set_name(name);
+  auto* socket = listener.mutable_address()->mutable_socket_address();
+  socket->set_address(address);
+  socket->set_port_value(port);
+  listener.set_traffic_direction(envoy::config::core::v3::INBOUND);
+  return listener;
+}
+
+void add_passthrough_chain(std::string_view name, std::string_view cluster, FilterChain* chain) {
+  chain->set_name(std::string(name));
+  envoy::extensions::filters::network::tcp_proxy::v3::TcpProxy proxy;
+  proxy.set_stat_prefix(std::string(cluster));
+  proxy.set_cluster(std::string(cluster));
+  auto* filter = chain->add_filters();
+  filter->set_name("envoy.filters.network.tcp_proxy");
+  filter->mutable_typed_config()->PackFrom(proxy);
+}
+
+}  // namespace
+
+Listener inbound_listener(const MeshView& view, const InboundPort& inbound) {
+  Listener listener = base_inbound(names::listener(inbound.bind, inbound.port.number),
+                                   inbound.bind, inbound.port.number);
+  if (add_port_chains(view, inbound, inbound_filters(view), &listener)) {
+    add_listener_filter("envoy.filters.listener.tls_inspector",
+                        envoy::extensions::filters::listener::tls_inspector::v3::TlsInspector(),
+                        &listener);
+  }
+  return listener;
+}
+
+Listener virtual_inbound(const MeshView& view, const std::vector<InboundPort>& ports) {
+  Listener listener = base_inbound(std::string(names::kVirtualInbound), "0.0.0.0",
+                                   names::kVirtualInboundPort);
+  listener.mutable_use_original_dst()->set_value(true);
+  add_listener_filter("envoy.filters.listener.original_dst",
+                      envoy::extensions::filters::listener::original_dst::v3::OriginalDst(),
+                      &listener);
+  add_listener_filter("envoy.filters.listener.tls_inspector",
+                      envoy::extensions::filters::listener::tls_inspector::v3::TlsInspector(),
+                      &listener);
+  // Traffic sent to 15006 itself would loop through iptables.
+  FilterChain* blackhole = listener.add_filter_chains();
+  blackhole->mutable_filter_chain_match()->mutable_destination_port()->set_value(
+      names::kVirtualInboundPort);
+  add_passthrough_chain("virtualInbound-blackhole", names::kBlackHoleCluster, blackhole);
+  const InboundFilters filters = inbound_filters(view);
+  for (const InboundPort& inbound : ports) {
+    int first = listener.filter_chains_size();
+    add_port_chains(view, inbound, filters, &listener);
+    for (int i = first; i < listener.filter_chains_size(); ++i) {
+      listener.mutable_filter_chains(i)->mutable_filter_chain_match()->mutable_destination_port()
+          ->set_value(inbound.port.number);
+    }
+  }
+  add_passthrough_chain("virtualInbound-passthrough", names::kInboundPassthroughCluster,
+                        listener.mutable_default_filter_chain());
   return listener;
 }
 

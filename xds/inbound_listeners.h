@@ -13,7 +13,12 @@
 
 namespace jib::xds {
 
+// Without capture: one listener per inbound port, on its bind address.
 envoy::config::listener::v3::Listener inbound_listener(const MeshView& view,
                                                        const InboundPort& inbound);
+// With capture: `virtualInbound` on 15006, the chains of each port matched on the original
+// destination port, other ports passed through to the original destination.
+envoy::config::listener::v3::Listener virtual_inbound(const MeshView& view,
+                                                      const std::vector<InboundPort>& ports);
 
 }  // namespace jib::xds

@@ -125,10 +125,16 @@ ResourcesPtr generate_listeners(const mesh::Snapshot& snapshot, const Proxy& pro
   if (proxy.type != Proxy::Type::kSidecar) return finish(std::move(out));
   MeshView view(snapshot, proxy);
   std::set<std::string> names;  // an inbound or earlier egress listener keeps its address:port
-  for (const auto& inbound : inbound_ports(view)) {
-    Listener listener = inbound_listener(view, inbound);
-    if (names.insert(listener.name()).second) {
-      out.push_back(make_resource(listener.name(), listener));
+  const std::vector<InboundPort> inbound = inbound_ports(view);
+  const bool capture = proxy.interception != Proxy::InterceptionMode::kNone;
+  if (capture) {
+    out.push_back(make_resource(std::string(names::kVirtualInbound), virtual_inbound(view, inbound)));
+  } else {
+    for (const auto& port : inbound) {
+      Listener listener = inbound_listener(view, port);
+      if (names.insert(listener.name()).second) {
+        out.push_back(make_resource(listener.name(), listener));
+      }
     }
   }
   for (const EgressBinding& binding : egress_bindings(view)) {
@@ -144,9 +150,7 @@ ResourcesPtr generate_listeners(const mesh::Snapshot& snapshot, const Proxy& pro
       out.push_back(make_resource(listener.name(), listener));
     }
   }
-  if (proxy.interception != Proxy::InterceptionMode::kNone) {
-    out.push_back(make_resource("virtualOutbound", virtual_outbound()));
-  }
+  if (capture) out.push_back(make_resource("virtualOutbound", virtual_outbound()));
   return finish(std::move(out));
 }
 

@@ -11,6 +11,12 @@ namespace jib::xds::names {
 
 inline constexpr std::string_view kBlackHoleCluster = "BlackHoleCluster";
 inline constexpr std::string_view kPassthroughCluster = "PassthroughCluster";
+inline constexpr std::string_view kInboundPassthroughCluster = "InboundPassthroughCluster";
+inline constexpr std::string_view kVirtualInbound = "virtualInbound";
+inline constexpr uint32_t kVirtualInboundPort = 15006;
+// Source address of a captured sidecar's inbound connections to its app, which iptables
+// leaves alone (Istio's choice).
+inline constexpr std::string_view kInboundSourceAddress = "127.0.0.6";
 
 enum class Direction { kOutbound, kInbound };
 

@@ -32,11 +32,6 @@ std::string Proxy::cache_key() const {
   key += '|';
   key += std::to_string(static_cast<int>(interception));
   key += identity_verified ? "|verified" : "|unverified";
-  // Without capture, inbound listeners bind the proxy's own IP.
-  if (interception == InterceptionMode::kNone) {
-    key += '|';
-    key += ip;
-  }
   // Labels select workload-scoped DestinationRules and sourceLabels route matches.
   for (const auto& [k, v] : labels) {
     key += '|';

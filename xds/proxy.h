@@ -31,7 +31,8 @@ struct Proxy {
   // caller's own; only then may it receive credentials.
   bool identity_verified = false;
 
-  // What generators depend on besides the snapshot. Proxies with equal keys get equal
+  // What generators depend on besides the snapshot, except the IP, which matters only to
+  // proxies with inbound ports (see inbound_ports.h). Proxies with equal keys get equal
   // resources, so generated output is cached per key.
   std::string cache_key() const;
 };

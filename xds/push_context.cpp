@@ -1,12 +1,16 @@
 #include "xds/push_context.h"
 
+#include "xds/inbound_ports.h"
+
 namespace jib::xds {
 
 ResourcesPtr PushContext::resources(ResourceType type, const Proxy& proxy) const {
   std::shared_ptr<Entry> entry;
   {
     std::lock_guard lock(mutex_);
-    auto& slot = cache_[{type, proxy.cache_key()}];
+    std::string key = proxy.cache_key();
+    if (inbound_depends_on_ip(*snapshot_, proxy)) key += "|" + proxy.ip;
+    auto& slot = cache_[{type, std::move(key)}];
     if (!slot) slot = std::make_shared<Entry>();
     entry = slot;
   }

@@ -376,3 +376,51 @@ TEST(AutoMtlsEndpoints, TlsModeLabelBecomesMetadataUnlessTheWorkloadDisablesMtls
 
 }  // namespace
 }  // namespace jib::xds
+
+namespace jib::xds {
+namespace {
+
+// A captured sidecar (REDIRECT) at B's address, without a Sidecar: its service instances give
+// the inbound ports.
+Proxy captured_b() {
+  Proxy proxy = workload("ns-c", "127.0.0.9", {});
+  proxy.interception = Proxy::InterceptionMode::kRedirect;
+  return proxy;
+}
+
+TEST(VirtualInbound, CapturedSidecarMatchesEachInstancePortByOriginalDestination) {
+  auto snapshot = snapshot_from_yaml(std::string(kMesh) + peer_authentication("ns-c", "STRICT"));
+  auto listeners = generate_listeners(*snapshot, captured_b());
+  const Resource* r = find(*listeners, "virtualInbound");
+  ASSERT_NE(r, nullptr);
+  Listener l = unpack<Listener>(*r);
+  EXPECT_EQ(l.address().socket_address().port_value(), 15006u);
+  EXPECT_TRUE(l.use_original_dst().value());
+  ASSERT_EQ(l.listener_filters_size(), 2);
+  EXPECT_EQ(l.listener_filters(0).name(), "envoy.filters.listener.original_dst");
+  // The loop guard, then port 7000's STRICT chain; other ports pass through.
+  ASSERT_EQ(l.filter_chains_size(), 2);
+  EXPECT_EQ(l.filter_chains(0).filter_chain_match().destination_port().value(), 15006u);
+  EXPECT_EQ(l.filter_chains(1).filter_chain_match().destination_port().value(), 7000u);
+  EXPECT_EQ(l.filter_chains(1).filter_chain_match().transport_protocol(), "tls");
+  EXPECT_EQ(l.default_filter_chain().name(), "virtualInbound-passthrough");
+  // Inbound clusters go to the original destination from 127.0.0.6.
+  auto clusters = generate_clusters(*snapshot, captured_b());
+  const Resource* inbound = find(*clusters, "inbound|7000||");
+  ASSERT_NE(inbound, nullptr);
+  Cluster c = unpack<Cluster>(*inbound);
+  EXPECT_EQ(c.type(), Cluster::ORIGINAL_DST);
+  EXPECT_EQ(c.upstream_bind_config().source_address().address(), "127.0.0.6");
+  EXPECT_NE(find(*clusters, "InboundPassthroughCluster"), nullptr);
+}
+
+TEST(VirtualInbound, NoInstancesNoInboundChainsButStillAListener) {
+  auto snapshot = snapshot_from_yaml(kMesh);
+  Proxy proxy = captured_b();
+  proxy.ip = "10.9.9.9";
+  Listener l = unpack<Listener>(*find(*generate_listeners(*snapshot, proxy), "virtualInbound"));
+  EXPECT_EQ(l.filter_chains_size(), 1);  // the loop guard only
+}
+
+}  // namespace
+}  // namespace jib::xds
