@@ -11,6 +11,7 @@ import jibca
 import pytest
 from cryptography import x509
 
+from helpers.wait import wait_until
 from mtls_client import uri_sans
 from mtls_harness import A, B, xfcc_fields
 from traffic import Traffic
@@ -24,10 +25,10 @@ def _fresh_handshakes(m):
     assert status == 200, body
 
 
-def _no_verify_failures(m):
+def _no_verify_failures(m, kinds=FAIL_VERIFY):
     for stats, where in ((m.b.inbound_tls(m.p1), "B's listener"),
                          (m.a.outbound_tls(m.p1, B.host), "A's cluster")):
-        bad = {k: stats[k] for k in FAIL_VERIFY if stats.get(k)}
+        bad = {k: stats[k] for k in kinds if stats.get(k)}
         assert not bad, f"{where}: {bad}"
 
 
@@ -137,7 +138,10 @@ def test_root_rotation_under_traffic(mtls):
     assert len([t for t, _ in results if t > rotated_at]) >= 200
     # After both renewed, new handshakes (new connections) kept succeeding.
     assert m.b.inbound_tls(m.p1)["handshake"] - handshakes_then >= 50
-    _no_verify_failures(m)
+    # Every certificate had the right identity. (fail_verify_error, a peer certificate from a
+    # root not trusted yet, is left to test_a_certificate_issued_right_after_rotation_is_
+    # trusted: here it depends on whether a renewal races the new root's publication.)
+    _no_verify_failures(m, kinds=("fail_verify_san", "fail_verify_no_cert"))
     # B now serves a certificate of the new roots: its issuer is not R1.
     kind, status, peer = m.direct_mtls(m.client(A))
     assert (kind, status) == ("http", 200), status
@@ -148,3 +152,26 @@ def test_root_rotation_under_traffic(mtls):
     for w in m.workloads:
         held = {c.serial_number for c in _roots(w.envoy.rootca_pem())}
         assert r1.serial_number not in held, w.name
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "jibd signs with a new self-signed root the moment it creates it, before any workload "
+    "(root file, ROOTCA) can trust it: a workload that renews then is refused by its peers "
+    "until they learn the new root"))
+@pytest.mark.timeout(120)
+def test_a_certificate_issued_right_after_rotation_is_trusted(mtls):
+    # R1 (60 s) rotates when it has 40 s left; the agents' certificates are clipped to R1's
+    # expiry and renew at ~80 % of that, well after the rotation: until then B trusts R1 only
+    # (its root file is not republished here, and its own certificate is R1's).
+    m = mtls(jibd_args=["--ca-root-ttl=60s", "--ca-root-renew-before=40s",
+                        "--ca-check-interval=1s"])
+    r1 = _roots(m.roots_pem())[0]
+    kind, status, _ = m.direct_mtls(m.client(A))
+    assert (kind, status) == ("http", 200), status  # an R1 certificate is accepted
+    wait_until(lambda: _roots(m.roots_pem())[0].serial_number != r1.serial_number, 40,
+               "jibd's root to rotate")
+    held = {c.serial_number for c in _roots(m.b.envoy.rootca_pem())}
+    assert held == {r1.serial_number}, "B learnt the new root already: the test proves nothing"
+    # A workload renewing now, as any may at any time, must get a certificate its peers trust.
+    kind, status, _ = m.direct_mtls(m.client(A))
+    assert (kind, status) == ("http", 200), f"B refused a certificate issued now: {status}"
