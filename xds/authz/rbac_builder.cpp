@@ -12,6 +12,13 @@ using envoy::config::rbac::v3::Policy;
 using envoy::config::rbac::v3::RBAC;
 using mesh::AuthorizationPolicy;
 
+// serviceAccounts and source.serviceAccount: "ns/sa" is shorthand for the principal
+// "<td>/ns/ns/sa/sa" of any trust domain.
+Principal service_account(const std::string& v) {
+  size_t slash = v.find('/');
+  return principal_name("*/ns/" + v.substr(0, slash) + "/sa/" + v.substr(slash + 1));
+}
+
 // Builds one rule. `http` false: attributes only HTTP has are left out, and `needs_http` says
 // whether there were any.
 class RuleBuilder {
@@ -78,12 +85,6 @@ class RuleBuilder {
     field(
         s.remote_ip_blocks, s.not_remote_ip_blocks, false,
         [](const std::string& v) { return ip_principal(v, false); }, &all);
-    // serviceAccounts "ns/sa" is shorthand for the principal "<td>/ns/ns/sa/sa" of any trust
-    // domain.
-    auto service_account = [](const std::string& v) {
-      size_t slash = v.find('/');
-      return principal_name("*/ns/" + v.substr(0, slash) + "/sa/" + v.substr(slash + 1));
-    };
     field(s.service_accounts, s.not_service_accounts, false, service_account, &all);
     return all_of(std::move(all));
   }
@@ -143,6 +144,8 @@ class RuleBuilder {
       field(c.values, c.not_values, false, namespace_principal, ids);
     } else if (key == "source.principal") {
       field(c.values, c.not_values, false, principal_name, ids);
+    } else if (key == "source.serviceAccount") {
+      field(c.values, c.not_values, false, service_account, ids);
     } else if (key == "destination.ip") {
       field(c.values, c.not_values, false, destination_ip_permission, perms);
     } else if (key == "destination.port") {
