@@ -8,6 +8,7 @@
 #include "agent/csr_client.h"
 #include "ca/ossl.h"
 #include "cmd/jibctl/command.h"
+#include "cmd/jibctl/flags.h"
 
 namespace jib::ctl {
 namespace {
@@ -39,30 +40,17 @@ bool parse_args(const std::vector<std::string_view>& in, Args* a, std::string* e
                                                       {"--out", &a->out},
                                                       {"--renew", &a->renew},
                                                       {"--san", &a->san}};
-  for (size_t i = 0; i < in.size(); ++i) {
-    std::string_view flag = in[i], value;
-    if (auto eq = flag.find('='); eq != std::string_view::npos) {
-      value = flag.substr(eq + 1);
-      flag = flag.substr(0, eq);
-    } else if (i + 1 < in.size()) {
-      value = in[++i];
-    } else {
-      *error = std::string(flag) + " needs a value";
-      return false;
-    }
-    if (auto it = strings.find(flag); it != strings.end()) {
-      *it->second = std::string(value);
-    } else if (flag == "--ttl") {
-      auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), a->ttl);
-      if (ec != std::errc() || p != value.data() + value.size()) {
-        *error = "--ttl needs a number of seconds";
-        return false;
-      }
-    } else {
-      *error = "unknown flag " + std::string(flag);
-      return false;
-    }
-  }
+  *error = parse_flags(std::vector<std::string>(in.begin(), in.end()), strings,
+                       [&](std::string_view flag, std::string_view value) -> std::string {
+                         if (flag != "--ttl") return "unknown flag " + std::string(flag);
+                         auto [p, ec] =
+                             std::from_chars(value.data(), value.data() + value.size(), a->ttl);
+                         if (ec != std::errc() || p != value.data() + value.size()) {
+                           return "--ttl needs a number of seconds";
+                         }
+                         return "";
+                       });
+  if (!error->empty()) return false;
   if (a->ca.empty())
     *error = "--ca is required";
   else if (a->token_file.empty() && a->renew.empty())

@@ -17,6 +17,8 @@ constexpr Subcommand kSubcommands[] = {
     {"csr", "get a workload certificate from the mesh CA", jib::ctl::run_csr},
     {"validate", "check config files as jibd reads them (strict)", jib::ctl::run_validate},
     {"analyze", "cross-object findings, with Istio's analyzer codes", jib::ctl::run_analyze},
+    {"authz", "check: would a request to a workload be allowed (its RBAC, as Envoy runs it)",
+     jib::ctl::run_authz},
 };
 
 int usage() {
