@@ -5,7 +5,6 @@ source address, any method/path/headers), a TCP echo server, and B's RBAC stats.
 Everything here is additive to test/mtls's harness (mtls_harness.MtlsMesh): nothing in it is
 changed."""
 import http.client
-import os
 import socket
 import ssl
 import threading
@@ -154,30 +153,6 @@ def expect(m, cases):
     assert not wrong, "unexpected verdicts:\n  " + "\n  ".join(wrong)
 
 
-def call_b(m, c, path="/", method="GET", headers=None, port=None):
-    """`c` calls B's inbound listener directly (mTLS): status, or 'failed: ...'."""
-    try:
-        status, _ = c.request(m.b.ip, port or m.p1, m.b.host, path, method, headers)
-        return status
-    except (OSError, ssl.SSLError, http.client.HTTPException) as e:
-        return f"failed: {e!r}"
-
-
-def mesh_status(m, path="/", method="GET", headers=None, port=None):
-    """A -> B through both Envoys: status, or 'failed: ...'."""
-    try:
-        return m.call(port=port, path=path, headers=headers, method=method).status
-    except (OSError, http.client.HTTPException) as e:
-        return f"failed: {e!r}"
-
-
-def assert_denied(response, app, before):
-    """An RBAC 403 from B's Envoy, and B's app got nothing since `before` requests."""
-    assert response.status == 403, response
-    assert RBAC_DENIED_BODY in response.body, response
-    assert app.count == before, "a denied request reached B's app"
-
-
 # ---- TCP -------------------------------------------------------------------------------------
 class TcpEcho:
     """A TCP server on 127.0.0.1 answering each chunk received with b'echo:' + chunk; counts
@@ -291,8 +266,6 @@ def tcp_rbac_stats(w):
     return {k[len(prefix):]: v for k, v in w.stats(prefix).items()}
 
 
-def envoy_pid(w):
-    return w.envoy.pid
 
 
 # ---- B's RBAC config -------------------------------------------------------------------------

@@ -5,17 +5,13 @@ Callers: A's app through A's Envoy (MESH: principal cluster.local/ns/ns-a/sa/sa-
 other identities (C in ns-c, A2 = another service account of ns-a), optionally bound to another
 loopback source address. `expect` checks every verdict at once: a 200 reached B's app, a 403 is
 Envoy's "RBAC: access denied" and never reached it."""
-import os
-import sys
 import time
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(__file__))
-
-import authz_util as u  # noqa: E402
-from authz_util import MESH, b_policy, expect, policy, principal  # noqa: E402
-from mtls_harness import A, B  # noqa: E402
+import authz.authz_util as u
+from authz.authz_util import MESH, b_policy, expect, policy, principal
+from mtls_harness import A, B
 
 C = u.spec("c", "ns-c", "sa-c")
 A2 = u.spec("a2", "ns-a", "sa-other")
@@ -74,8 +70,9 @@ def test_deny_beats_allow(mtls):
     m.apply("policy.yaml", [
         b_policy("allow-a-and-c", rules=[u.from_principals(principal(A), principal(C))]),
         b_policy("deny-admin", "DENY", rules=[{"to": [{"operation": {"paths": ["/admin*"]}}]}]),
-        b_policy("deny-c-post", "DENY", rules=[{"from": [{"source": {"principals": [principal(C)]}}],
-                                                "to": [{"operation": {"methods": ["POST"]}}]}])])
+        b_policy("deny-c-post", "DENY", rules=[
+            {"from": [{"source": {"principals": [principal(C)]}}],
+             "to": [{"operation": {"methods": ["POST"]}}]}])])
     expect(m, [(MESH, "/", 200), (MESH, "/admin", 403), (MESH, "/admin/users", 403),
                (MESH, "/", 200, {"method": "POST"}),
                (c, "/", 200), (c, "/admin", 403), (c, "/", 403, {"method": "POST"})])
@@ -218,7 +215,8 @@ def test_ip_blocks(mtls):
     expect(m, [(MESH, "/", 200), (from_1, "/", 200), (from_9, "/", 403), (from_12, "/", 403)])
     # A CIDR in DENY, and notIpBlocks in ALLOW.
     m.apply("policy.yaml", [
-        b_policy("deny-8-30", "DENY", rules=[{"from": [{"source": {"ipBlocks": ["127.0.0.8/30"]}}]}]),
+        b_policy("deny-8-30", "DENY",
+                 rules=[{"from": [{"source": {"ipBlocks": ["127.0.0.8/30"]}}]}]),
         b_policy("allow-not-12", rules=[{"from": [{"source": {"notIpBlocks": ["127.0.0.12"]}}]}])])
     expect(m, [(MESH, "/", 200), (from_9, "/", 403), (from_12, "/", 403)])
     from_13 = u.caller(m, A, "127.0.0.13")

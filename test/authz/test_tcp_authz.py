@@ -9,17 +9,13 @@ B gets two TCP ports t1 and t2 (ServiceEntry and Sidecar ingress, protocol TCP) 
 an echo server; A's app reaches them through A's TCP egress listeners (tcp_proxy, mTLS to B),
 another identity through a direct mTLS client. A denied connection is closed without an echo,
 and the echo server never gets its bytes."""
-import os
-import sys
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(__file__))
-
-import authz_util as u  # noqa: E402
-from authz_util import MESH, b_policy, expect, principal  # noqa: E402
-from helpers.ports import free_port  # noqa: E402
-from mtls_harness import A  # noqa: E402
+import authz.authz_util as u
+from authz.authz_util import MESH, b_policy, expect, principal
+from helpers.ports import free_port
+from mtls_harness import A
 
 C = u.spec("c", "ns-c", "sa-c")
 ECHOED = "echoed"
