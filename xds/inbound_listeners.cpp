@@ -25,6 +25,8 @@ void add_http_manager(const InboundPort& inbound, const InboundFilters& filters,
                       FilterChain* chain) {
   HttpConnectionManager manager;
   manager.set_stat_prefix("inbound_" + inbound.bind + "_" + std::to_string(inbound.port.number));
+  // Istio's default path normalization (BASE): policies see /a/../b as /b.
+  manager.mutable_normalize_path()->set_value(true);
   // Istio's sidecar inbound: keep what the caller's proxy forwarded and add this hop's peer.
   manager.set_forward_client_cert_details(HttpConnectionManager::APPEND_FORWARD);
   auto* details = manager.mutable_set_current_client_cert_details();

@@ -76,6 +76,7 @@ std::map<uint32_t, PortUse> ports_in_use(const MeshView& view, const EgressBindi
 void add_http_manager(uint32_t port, const std::string& stat_address, Listener* listener) {
   HttpConnectionManager manager;
   manager.set_stat_prefix("outbound_" + stat_address + "_" + std::to_string(port));
+  manager.mutable_normalize_path()->set_value(true);  // Istio's default (BASE), both ways
   auto* rds = manager.mutable_rds();
   rds->set_route_config_name(names::outbound_route(port));
   rds->mutable_config_source()->mutable_ads();

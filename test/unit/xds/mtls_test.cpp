@@ -174,6 +174,7 @@ TEST(InboundListener, InboundHttpForwardsThePeerIdentityInXfcc) {
   HttpConnectionManager hcm;
   ASSERT_TRUE(l.filter_chains(0).filters(0).typed_config().UnpackTo(&hcm));
   EXPECT_EQ(hcm.forward_client_cert_details(), HttpConnectionManager::APPEND_FORWARD);
+  EXPECT_TRUE(hcm.normalize_path().value());
   EXPECT_TRUE(hcm.set_current_client_cert_details().uri());
   EXPECT_TRUE(hcm.set_current_client_cert_details().dns());
   EXPECT_TRUE(hcm.set_current_client_cert_details().subject().value());
