@@ -130,9 +130,9 @@ def who_name(who):
 
 def expect(m, cases):
     """Runs every case and asserts all at once. A case is (who, path, status) or
-    (who, path, status, {method, headers, port}). A 200 must have reached B's app (exactly
-    one new request, with that path); a 403 must be Envoy's RBAC denial that never reached
-    the app."""
+    (who, path, status, {method, headers, port, app_path}). A 200 must have reached B's app
+    (exactly one new request, with that path, or app_path when given); a 403 must be Envoy's
+    RBAC denial that never reached the app."""
     wrong = []
     for case in cases:
         who, path, want, *rest = case
@@ -148,7 +148,8 @@ def expect(m, cases):
             wrong.append(f"{label}: got {got} {body[:60]!r}, want {want}")
         elif want == 403 and (RBAC_DENIED_BODY not in body or app.count != before):
             wrong.append(f"{label}: 403 but body {body[:60]!r}, app got {app.count - before}")
-        elif want == 200 and (app.count != before + 1 or app.received()[-1]["path"] != path):
+        elif want == 200 and (app.count != before + 1 or
+                              app.received()[-1]["path"] != kw.get("app_path", path)):
             wrong.append(f"{label}: 200 but the app got {app.received()[before:]}")
     assert not wrong, "unexpected verdicts:\n  " + "\n  ".join(wrong)
 

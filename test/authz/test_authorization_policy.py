@@ -181,6 +181,20 @@ def test_path_forms_and_methods(mtls):
                (MESH, "/", 403)])
 
 
+def test_paths_are_normalized_before_policies(mtls):
+    """Istio's default path normalization (BASE) on B's inbound: a raw /x/../admin, sent by a
+    direct client so that no Envoy normalizes it before B, is /admin to the policy (and to
+    the app)."""
+    m = mtls()
+    c, = callers(m, C)
+    m.apply("policy.yaml", b_policy("deny-admin", "DENY", rules=[
+        {"to": [{"operation": {"paths": ["/admin*"]}}]}]))
+    expect(m, [(c, "/x/../admin", 403), (c, "/./admin/users", 403), (c, "/admin", 403),
+               (c, "/admin/../public", 200, {"app_path": "/public"}),
+               (c, "/x/./y", 200, {"app_path": "/x/y"}),
+               (MESH, "/x/../admin", 403)])
+
+
 def test_when_conditions(mtls):
     m = mtls()
     c, a2 = callers(m, C, A2)
