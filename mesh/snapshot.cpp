@@ -87,9 +87,10 @@ SnapshotPtr Snapshot::build(const StoreStatePtr& state, std::string_view root_na
 }
 
 SnapshotPtr Snapshot::build(const StoreStatePtr& state, MeshConfigPtr mesh_config,
-                            TrustRootsPtr trust_roots) {
+                            TrustRootsPtr trust_roots, JwksByUriPtr jwks) {
   auto snap = std::shared_ptr<Snapshot>(new Snapshot());
   snap->trust_roots_ = trust_roots ? std::move(trust_roots) : std::make_shared<const std::string>();
+  snap->jwks_ = jwks ? std::move(jwks) : std::make_shared<const JwksByUri>();
   snap->mesh_config_ = mesh_config ? std::move(mesh_config) : std::make_shared<const MeshConfig>();
   const std::string& root_namespace = snap->mesh_config_->root_namespace;
   snap->state_ = state ? state : std::make_shared<const StoreState>();
@@ -131,6 +132,11 @@ SnapshotPtr Snapshot::build(const StoreStatePtr& state, MeshConfigPtr mesh_confi
   snap->policies_ = PolicyIndex::build(*snap->state_, root_namespace);
   snap->networking_ = NetworkingIndex::build(*snap->state_, root_namespace);
   return snap;
+}
+
+const std::string* Snapshot::jwks(std::string_view uri) const {
+  auto it = jwks_->find(uri);
+  return it == jwks_->end() ? nullptr : &it->second;
 }
 
 bool Snapshot::has_endpoint_at(std::string_view address) const {

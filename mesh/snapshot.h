@@ -55,6 +55,10 @@ using SnapshotPtr = std::shared_ptr<const Snapshot>;
 using MeshConfigPtr = std::shared_ptr<const MeshConfig>;
 // The mesh's trust bundle: PEM roots, concatenated (from the CA, not from the store).
 using TrustRootsPtr = std::shared_ptr<const std::string>;
+// JSON Web Key Sets fetched from RequestAuthentications' jwksUris, by URI (fetched by jibd,
+// not from the store; see xds/authn/jwks_fetcher.h).
+using JwksByUri = std::map<std::string, std::string, std::less<>>;
+using JwksByUriPtr = std::shared_ptr<const JwksByUri>;
 
 class Snapshot {
  public:
@@ -63,7 +67,7 @@ class Snapshot {
   // mesh_config: mesh-wide settings (trust domain, auto mTLS, rootNamespace where mesh-wide
   // policies live); Istio's defaults when null.
   static SnapshotPtr build(const StoreStatePtr& state, MeshConfigPtr mesh_config,
-                           TrustRootsPtr trust_roots = nullptr);
+                           TrustRootsPtr trust_roots = nullptr, JwksByUriPtr jwks = nullptr);
   // Istio's default MeshConfig with another root namespace.
   static SnapshotPtr build(const StoreStatePtr& state,
                            std::string_view root_namespace = kDefaultRootNamespace);
@@ -72,6 +76,8 @@ class Snapshot {
   const MeshConfig& mesh_config() const { return *mesh_config_; }
   // The trust bundle; empty until the CA has published one.
   const std::string& trust_roots() const { return *trust_roots_; }
+  // The key set last fetched from a jwksUri, or nullptr when none has been fetched (yet).
+  const std::string* jwks(std::string_view uri) const;
   const StoreState& state() const { return *state_; }
 
   // All services, sorted by hostname.
@@ -112,6 +118,7 @@ class Snapshot {
   StoreStatePtr state_;
   MeshConfigPtr mesh_config_;
   TrustRootsPtr trust_roots_;
+  JwksByUriPtr jwks_;
   NetworkingIndex networking_;
   PolicyIndex policies_;
   std::vector<Service> services_;

@@ -1,5 +1,6 @@
 #include "xds/inbound_filters.h"
 
+#include "xds/authn/jwt_authn_filter.h"
 #include "xds/authz/ext_authz_filter.h"
 
 namespace jib::xds {
@@ -10,6 +11,11 @@ InboundFilters inbound_filters(const MeshView& view) {
   InboundFilters out;
   out.http = authz::custom_http_filters(policies.custom, view.mesh_config());
   for (auto& filter : authz::rbac_http_filters(policies)) out.http.push_back(std::move(filter));
+  // Authentication comes first: authorization reads the payload it verified.
+  const auto authentications = view.snapshot().policies().request_authentications(workload);
+  if (auto jwt = authn::jwt_authn_filter(authentications, view.snapshot())) {
+    out.http.insert(out.http.begin(), std::move(*jwt));
+  }
   out.network = authz::rbac_network_filters(policies);
   return out;
 }

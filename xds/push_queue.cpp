@@ -21,16 +21,29 @@ void PushQueue::enqueue(const mesh::ChangeEvent& event) {
   wake_.notify_one();
 }
 
+void PushQueue::mark_changed(mesh::StoreStatePtr current) {
+  auto now = std::chrono::steady_clock::now();
+  if (!pending_state_) {
+    first_event_ = now;
+    pending_state_ = std::move(current);
+  }
+  last_event_ = now;
+}
+
 void PushQueue::set_trust_roots(mesh::TrustRootsPtr roots, mesh::StoreStatePtr current) {
   {
     std::lock_guard lock(mutex_);
-    auto now = std::chrono::steady_clock::now();
-    if (!pending_state_) {
-      first_event_ = now;
-      pending_state_ = std::move(current);
-    }
-    last_event_ = now;
+    mark_changed(std::move(current));
     trust_roots_ = std::move(roots);
+  }
+  wake_.notify_one();
+}
+
+void PushQueue::set_jwks(mesh::JwksByUriPtr jwks, mesh::StoreStatePtr current) {
+  {
+    std::lock_guard lock(mutex_);
+    mark_changed(std::move(current));
+    jwks_ = std::move(jwks);
   }
   wake_.notify_one();
 }
@@ -65,8 +78,10 @@ void PushQueue::run() {
     pending_state_.reset();
     pending_changes_.clear();
     mesh::TrustRootsPtr roots = trust_roots_;
+    mesh::JwksByUriPtr jwks = jwks_;
     lock.unlock();
-    auto snapshot = mesh::Snapshot::build(state, options_.mesh_config, std::move(roots));
+    auto snapshot =
+        mesh::Snapshot::build(state, options_.mesh_config, std::move(roots), std::move(jwks));
     log::info("push", "snapshot for generation ", state->generation, ", ", changed.size(),
               " changed objects");
     push_(std::move(snapshot), changed);

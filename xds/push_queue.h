@@ -33,12 +33,17 @@ class PushQueue {
   // Any thread. Snapshots from now on carry these roots; pushes `current` (the store's state)
   // with them unless a newer state is already waiting.
   void set_trust_roots(mesh::TrustRootsPtr roots, mesh::StoreStatePtr current);
+  // Any thread. The same for the key sets fetched from jwksUris.
+  void set_jwks(mesh::JwksByUriPtr jwks, mesh::StoreStatePtr current);
 
   void start();
   void stop();
 
  private:
   void run();
+  // Under mutex_: an input from outside the store changed; push `current` unless a newer state
+  // is already waiting.
+  void mark_changed(mesh::StoreStatePtr current);
 
   PushQueueOptions options_;
   PushFn push_;
@@ -47,6 +52,7 @@ class PushQueue {
   bool stopping_ = false;
   mesh::StoreStatePtr pending_state_;
   mesh::TrustRootsPtr trust_roots_;
+  mesh::JwksByUriPtr jwks_;
   std::set<mesh::ConfigKey> pending_changes_;
   std::chrono::steady_clock::time_point first_event_;
   std::chrono::steady_clock::time_point last_event_;

@@ -17,6 +17,8 @@
 #include "mesh/snapshot.h"
 #include "xds/ads_server.h"
 #include "xds/ads_service.h"
+#include "xds/authn/jwks_fetcher.h"
+#include "xds/authn/jwks_http.h"
 #include "xds/push_queue.h"
 
 namespace jib::jibd {
@@ -94,8 +96,18 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
                          ads.push(std::make_shared<const xds::PushContext>(std::move(snapshot)));
                          metrics.snapshots.inc();  // after the push, so that tests can wait on it
                        });
-  store.subscribe([&queue](const mesh::ChangeEvent& event) { queue.enqueue(event); });
+  // Key sets of RequestAuthentication jwksUris: fetched here, inlined into proxies' config.
+  xds::authn::JwksFetcher jwks(
+      {.refresh = options.jwks_refresh}, xds::authn::http_fetch,
+      [&](mesh::JwksByUriPtr fetched) { queue.set_jwks(std::move(fetched), store.state()); },
+      &metrics::Registry::global());
+  store.subscribe([&](const mesh::ChangeEvent& event) {
+    jwks.watch(*event.state);
+    queue.enqueue(event);
+  });
+  jwks.watch(*store.state());
   queue.start();
+  jwks.start();
 
   grpc::ServerBuilder builder;
   int xds_port = 0;
@@ -163,6 +175,7 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
   if (kube) kube->stop();
   if (files) files->stop();
   ca_server->trust_bundles().unsubscribe(bundle_subscription);
+  jwks.stop();
   queue.stop();
   http_server->stop();
   ca_server->shutdown();

@@ -23,6 +23,7 @@ constexpr const char* kUsage = R"(usage: jibd --config-dir DIR [flags]
   --ca-port N           CA and secure xDS port (default 15012; 0 picks a free port)
   --debounce-ms N       quiet period before a push (default 100)
   --debounce-max-ms N   longest a change waits for a push (default 1000)
+  --jwks-refresh-ms N   how often jwksUri key sets are fetched again (default 1200000, 20 min)
   --log-level LEVEL     debug, info, warn or error (default info)
 
 Kubernetes (instead of --config-dir; in cluster when KUBERNETES_SERVICE_HOST is set):
@@ -76,6 +77,7 @@ bool parse_options(int argc, char** argv, Options* out, std::string* error) {
       {"--ca-port", port(&out->ca_port)},
       {"--debounce-ms", millis(&out->debounce)},
       {"--debounce-max-ms", millis(&out->debounce_max)},
+      {"--jwks-refresh-ms", millis(&out->jwks_refresh)},
       {"--log-level", [out](std::string_view v) { return log::parse_level(v, &out->log_level); }},
       {"--kubeconfig",
        [out](std::string_view v) {

@@ -18,6 +18,8 @@ struct Options {
   int ca_port = 15012;           // CA and secure xDS
   std::chrono::milliseconds debounce{100};
   std::chrono::milliseconds debounce_max{1000};
+  // How often each RequestAuthentication jwksUri is fetched again (Istio's default: 20 min).
+  std::chrono::milliseconds jwks_refresh{std::chrono::minutes(20)};
   log::Level log_level = log::Level::kInfo;
   // Kubernetes mode (k8s/, cmd/jibd/kube_mode.h): with --kubeconfig, or in cluster when
   // KUBERNETES_SERVICE_HOST is set and there is no --config-dir.

@@ -11,7 +11,9 @@
 
 namespace jib::xds::testing {
 
-// Parses and validates the YAML (failing the test on any error) into a snapshot.
+// Parses and validates the YAML (failing the test on any error) into a store state.
+mesh::StoreStatePtr state_from_yaml(const std::string& yaml);
+// The same, as a snapshot.
 mesh::SnapshotPtr snapshot_from_yaml(const std::string& yaml);
 
 // A sidecar in namespace ns; interception NONE when capture is false.

@@ -1,0 +1,276 @@
+// The JWKS fetcher: which URIs it fetches, what it publishes, and how it fails (a fake fetch
+// function scripts the network); and http_fetch against a local HTTP server.
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <deque>
+#include <thread>
+
+#include "base/http_server.h"
+#include "test/unit/xds/test_support.h"
+#include "xds/authn/jwks_fetcher.h"
+#include "xds/authn/jwks_http.h"
+
+namespace jib::xds::authn {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::state_from_yaml;
+
+constexpr const char* kKeysA = R"({"keys":[{"kty":"RSA","e":"AQAB","n":"aaaa","kid":"a"}]})";
+constexpr const char* kKeysB = R"({"keys":[{"kty":"RSA","e":"AQAB","n":"bbbb","kid":"b"}]})";
+constexpr const char* kUri = "http://keys.example/jwks.json";
+
+std::string rule(const std::string& uri, const std::string& extra = "") {
+  return "  - issuer: " + uri + "\n    jwksUri: " + uri + "\n" + extra;
+}
+
+mesh::StoreStatePtr state_with_rules(const std::string& rules) {
+  return state_from_yaml(R"(
+apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata: {name: jwt, namespace: ns-b}
+spec:
+  jwtRules:
+)" + rules + R"(
+  - issuer: inline.example
+    jwks: '{"keys":[{"kty":"RSA","e":"AQAB","n":"cccc"}]}'
+)");
+}
+
+// A scripted network: each URI answers from its queue of results (the last one repeats), and
+// every call is recorded.
+class FakeNetwork {
+ public:
+  void script(const std::string& uri, std::vector<JwksFetchResult> results) {
+    std::lock_guard lock(mutex_);
+    answers_[uri].assign(results.begin(), results.end());
+  }
+  JwksFetchResult fetch(const std::string& uri, std::chrono::milliseconds timeout) {
+    std::lock_guard lock(mutex_);
+    calls_.emplace_back(uri, timeout);
+    auto& queue = answers_[uri];
+    if (queue.empty()) return {false, "", "connection refused"};
+    JwksFetchResult out = queue.front();
+    if (queue.size() > 1) queue.pop_front();
+    return out;
+  }
+  std::vector<std::pair<std::string, std::chrono::milliseconds>> calls() {
+    std::lock_guard lock(mutex_);
+    return calls_;
+  }
+  size_t calls_to(const std::string& uri) {
+    size_t n = 0;
+    for (const auto& call : calls()) n += call.first == uri;
+    return n;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::deque<JwksFetchResult>> answers_;
+  std::vector<std::pair<std::string, std::chrono::milliseconds>> calls_;
+};
+
+JwksFetchResult ok(const std::string& body) { return {true, body, ""}; }
+JwksFetchResult failed() { return {false, "", "HTTP 503"}; }
+
+// A fetcher on a FakeNetwork with short intervals, recording what it publishes.
+class FetcherTest : public ::testing::Test {
+ protected:
+  void start(JwksFetcherOptions options = {.refresh = 150ms, .retry = 20ms}) {
+    fetcher_ = std::make_unique<JwksFetcher>(
+        options, [this](const std::string& uri, auto timeout) { return net_.fetch(uri, timeout); },
+        [this](mesh::JwksByUriPtr jwks) {
+          std::lock_guard lock(mutex_);
+          published_.push_back(std::move(jwks));
+          changed_.notify_all();
+        },
+        &registry_);
+    fetcher_->start();
+  }
+  void TearDown() override {
+    if (fetcher_) fetcher_->stop();
+  }
+
+  // Waits (at most 5 s) for a published map that satisfies pred; fails the test otherwise.
+  template <typename Pred>
+  mesh::JwksByUriPtr wait_published(Pred pred) {
+    std::unique_lock lock(mutex_);
+    mesh::JwksByUriPtr found;
+    changed_.wait_for(lock, 5s, [&] {
+      for (const auto& p : published_) {
+        if (pred(*p)) found = p;
+      }
+      return found != nullptr;
+    });
+    EXPECT_TRUE(found) << "no such map published";
+    return found;
+  }
+  size_t publish_count() {
+    std::lock_guard lock(mutex_);
+    return published_.size();
+  }
+  static void wait_for(const std::function<bool()>& pred) {
+    auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (!pred() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(5ms);
+    }
+    ASSERT_TRUE(pred()) << "condition not reached in 5 s";
+  }
+  uint64_t counter(const std::string& name) { return registry_.counter(name, "").value(); }
+
+  FakeNetwork net_;
+  metrics::Registry registry_;
+  std::unique_ptr<JwksFetcher> fetcher_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<mesh::JwksByUriPtr> published_;
+};
+
+TEST_F(FetcherTest, FetchesEveryNamedUriOnceAndPublishesItsKeySet) {
+  net_.script(kUri, {ok(kKeysA)});
+  start();
+  fetcher_->watch(*state_with_rules(rule(kUri)));
+  auto jwks = wait_published([](const mesh::JwksByUri& m) { return m.contains(kUri); });
+  EXPECT_EQ(*jwks, (mesh::JwksByUri{{kUri, kKeysA}}));
+  EXPECT_EQ(*fetcher_->current(), *jwks);
+  // The inline rule is never fetched; the URI is fetched with Istio's default timeout.
+  ASSERT_FALSE(net_.calls().empty());
+  for (const auto& [uri, timeout] : net_.calls()) {
+    EXPECT_EQ(uri, kUri);
+    EXPECT_EQ(timeout, 5000ms);
+  }
+  EXPECT_GE(counter("pilot_jwks_resolver_network_fetch_success_total"), 1u);
+}
+
+TEST_F(FetcherTest, TimeoutIsTheLongestOfTheRulesNamingTheUri) {
+  net_.script(kUri, {ok(kKeysA)});
+  start();
+  fetcher_->watch(*state_with_rules(rule(kUri, "    timeout: 2s\n") +
+                                    "  - issuer: other\n    jwksUri: " + kUri +
+                                    "\n    timeout: 4s\n"));
+  wait_published([](const mesh::JwksByUri& m) { return m.contains(kUri); });
+  EXPECT_EQ(net_.calls().front().second, 4000ms);
+}
+
+TEST_F(FetcherTest, FailedFirstFetchPublishesNothingThenRetriesSoon) {
+  net_.script(kUri, {failed(), failed(), ok(kKeysA)});
+  // A refresh interval far longer than the test: only the failure retries can fetch again.
+  start({.refresh = 1h, .retry = 20ms});
+  fetcher_->watch(*state_with_rules(rule(kUri)));
+  auto jwks = wait_published([](const mesh::JwksByUri& m) { return m.contains(kUri); });
+  EXPECT_EQ(jwks->at(kUri), kKeysA);
+  EXPECT_EQ(net_.calls_to(kUri), 3u);
+  EXPECT_EQ(counter("pilot_jwks_resolver_network_fetch_fail_total"), 2u);
+  // Nothing was published for the failures: the generators' stand-in key set applied meanwhile.
+  std::lock_guard lock(mutex_);
+  for (const auto& p : published_) EXPECT_TRUE(p->empty() || p->at(kUri) == kKeysA);
+}
+
+TEST_F(FetcherTest, BodyThatIsNotAKeySetCountsAsAFailure) {
+  net_.script(kUri, {ok("<html>login</html>"), ok(R"({"keys": []})"), ok(kKeysA)});
+  start({.refresh = 1h, .retry = 20ms});
+  fetcher_->watch(*state_with_rules(rule(kUri)));
+  auto jwks = wait_published([](const mesh::JwksByUri& m) { return m.contains(kUri); });
+  EXPECT_EQ(jwks->at(kUri), kKeysA);
+  EXPECT_EQ(counter("pilot_jwks_resolver_network_fetch_fail_total"), 2u);
+}
+
+TEST_F(FetcherTest, FailedRefreshKeepsTheLastKeySet) {
+  net_.script(kUri, {ok(kKeysA), failed()});
+  start();
+  fetcher_->watch(*state_with_rules(rule(kUri)));
+  wait_published([](const mesh::JwksByUri& m) { return m.contains(kUri); });
+  wait_for([&] { return counter("pilot_jwks_resolver_network_fetch_fail_total") >= 3; });
+  EXPECT_EQ(*fetcher_->current(), (mesh::JwksByUri{{kUri, kKeysA}}));
+  EXPECT_EQ(publish_count(), 1u);
+}
+
+TEST_F(FetcherTest, RotatedKeySetIsPublishedAtTheNextRefresh) {
+  net_.script(kUri, {ok(kKeysA), ok(kKeysA), ok(kKeysB)});
+  start();
+  fetcher_->watch(*state_with_rules(rule(kUri)));
+  wait_published([](const mesh::JwksByUri& m) { return m.contains(kUri); });
+  auto rotated = wait_published(
+      [](const mesh::JwksByUri& m) { return m.contains(kUri) && m.at(kUri) == kKeysB; });
+  EXPECT_EQ(*rotated, (mesh::JwksByUri{{kUri, kKeysB}}));
+  // An unchanged refresh published nothing: one map for A, one for B.
+  wait_for([&] { return net_.calls_to(kUri) >= 4; });
+  EXPECT_EQ(publish_count(), 2u);
+}
+
+TEST_F(FetcherTest, UriNoLongerNamedIsForgotten) {
+  const std::string other = "http://other.example/keys";
+  net_.script(kUri, {ok(kKeysA)});
+  net_.script(other, {ok(kKeysB)});
+  start();
+  fetcher_->watch(*state_with_rules(rule(kUri) + rule(other)));
+  wait_published([](const mesh::JwksByUri& m) { return m.size() == 2; });
+  fetcher_->watch(*state_with_rules(rule(other)));
+  auto jwks = wait_published([](const mesh::JwksByUri& m) { return m.size() == 1; });
+  EXPECT_EQ(*jwks, (mesh::JwksByUri{{other, kKeysB}}));
+  // And it is not fetched any more.
+  const size_t calls = net_.calls_to(kUri);
+  wait_for([&] { return net_.calls_to(other) >= 3; });
+  EXPECT_EQ(net_.calls_to(kUri), calls);
+}
+
+// A local HTTP server whose /jwks answer the test sets.
+class HttpFetchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    server_ = http::serve("127.0.0.1", 0,
+                          {{"/jwks", [this](const http::Query&) { return answer(); }}}, &error);
+    ASSERT_TRUE(server_) << error;
+    base_ = "http://127.0.0.1:" + std::to_string(server_->port());
+  }
+  void TearDown() override {
+    if (server_) server_->stop();
+  }
+  http::Response answer() {
+    std::this_thread::sleep_for(delay_);
+    return response_;
+  }
+
+  std::unique_ptr<http::Server> server_;
+  std::string base_;
+  http::Response response_{200, "application/json", kKeysA};
+  std::chrono::milliseconds delay_{0};
+};
+
+TEST_F(HttpFetchTest, OkAnswerGivesTheBody) {
+  auto result = http_fetch(base_ + "/jwks", 2s);
+  EXPECT_TRUE(result.ok) << result.error;
+  EXPECT_EQ(result.body, kKeysA);
+}
+
+TEST_F(HttpFetchTest, ErrorStatusIsAFailure) {
+  response_ = {503, "text/plain", "down"};
+  auto result = http_fetch(base_ + "/jwks", 2s);
+  EXPECT_FALSE(result.ok);
+  EXPECT_NE(result.error.find("503"), std::string::npos) << result.error;
+  auto missing = http_fetch(base_ + "/nothing-here", 2s);
+  EXPECT_FALSE(missing.ok);
+  EXPECT_NE(missing.error.find("404"), std::string::npos) << missing.error;
+}
+
+TEST_F(HttpFetchTest, NoServerIsAFailure) {
+  const int port = server_->port();
+  server_->stop();
+  server_.reset();
+  auto result = http_fetch("http://127.0.0.1:" + std::to_string(port) + "/jwks", 2s);
+  EXPECT_FALSE(result.ok);
+  EXPECT_FALSE(result.error.empty());
+}
+
+TEST_F(HttpFetchTest, SlowServerTimesOut) {
+  delay_ = 1500ms;
+  auto start = std::chrono::steady_clock::now();
+  auto result = http_fetch(base_ + "/jwks", 200ms);
+  EXPECT_FALSE(result.ok);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1400ms);
+}
+
+}  // namespace
+}  // namespace jib::xds::authn
