@@ -155,6 +155,19 @@ class AgentEnvoy(Process):
         return out
 
 
+def cds_lds_acked(jibd, node_id):
+    """jibd's syncz row of the proxy once its CDS and LDS are sent, ACKed and not NACKed;
+    else None (for wait_until)."""
+    row = jibd.syncz_row(node_id)
+    if not row:
+        return None
+    for t in ("cds", "lds"):
+        s = row.get(t) or {}
+        if not s.get("sent") or s.get("acked") != s.get("sent") or s.get("nack"):
+            return None
+    return row
+
+
 def tls_peer_cert(port, root_pem, timeout=5):
     """(DER certificate, TLS version) served on 127.0.0.1:port, verified against `root_pem`."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)

@@ -12,7 +12,7 @@ import jibca
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from agentproc import agent_binary, tls_peer_cert
+from agentproc import agent_binary, cds_lds_acked, tls_peer_cert
 from helpers.envoy import ENVOY_BIN, Admin
 from helpers.ports import free_port
 from helpers.wait import wait_until
@@ -161,17 +161,7 @@ def test_bootstrap_connects_envoy_to_plaintext_ads(mesh, agent, agent_envoy):
     assert md["NAMESPACE"] == "shop" and md["SERVICE_ACCOUNT"] == "web"
     assert md["INTERCEPTION_MODE"] == "NONE" and md["WORKLOAD_NAME"] == "web-5d8f"
     e = agent_envoy(a)
-
-    def acked():
-        row = m.jibd.syncz_row(e.node_id)
-        if not row:
-            return None
-        for t in ("cds", "lds"):
-            s = row.get(t) or {}
-            if not s.get("sent") or s.get("acked") != s.get("sent") or s.get("nack"):
-                return None
-        return row
-    wait_until(acked, 20, "CDS and LDS ACKed by the agent's Envoy")
+    wait_until(lambda: cds_lds_acked(m.jibd, e.node_id), 20, "CDS and LDS ACKed by the agent's Envoy")
 
 
 def test_secure_bootstrap_validates(mesh, agent):
@@ -220,15 +210,5 @@ def test_secure_bootstrap_connects_envoy_to_secure_ads(mesh, agent, agent_envoy)
     a = agent(m, namespace="shop", sa="web", plaintext=False,
               extra_args=["--xds-address", m.ca_addr])
     e = agent_envoy(a)
-
-    def acked():
-        row = m.jibd.syncz_row(e.node_id)
-        if not row:
-            return None
-        for t in ("cds", "lds"):
-            s = row.get(t) or {}
-            if not s.get("sent") or s.get("acked") != s.get("sent") or s.get("nack"):
-                return None
-        return row
-    wait_until(acked, 20, "CDS and LDS ACKed by the agent's Envoy over secure xDS")
+    wait_until(lambda: cds_lds_acked(m.jibd, e.node_id), 20, "CDS and LDS ACKed by the agent's Envoy over secure xDS")
     assert e.admin.stat("control_plane.connected_state") == 1

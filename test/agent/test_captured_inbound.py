@@ -4,6 +4,7 @@
 a NACK. (Traffic through it needs iptables, which the tests do not have: the mTLS behaviour of
 the same chains is shown without capture in test/mtls.) The Envoy runs on a jib-agent's
 bootstrap: the mTLS chains wait for the agent's `default` and `ROOTCA`."""
+from agentproc import cds_lds_acked
 from helpers.mesh import service_entry
 
 POD_IP = "127.0.0.9"
@@ -13,17 +14,6 @@ def peer_authentication(mode):
     return {"apiVersion": "security.istio.io/v1", "kind": "PeerAuthentication",
             "metadata": {"name": "default", "namespace": "default"},
             "spec": {"mtls": {"mode": mode}}}
-
-
-def acked(jibd, node_id):
-    row = jibd.syncz_row(node_id)
-    if not row:
-        return None
-    for t in ("cds", "lds"):
-        s = row.get(t) or {}
-        if not s.get("sent") or s.get("acked") != s.get("sent") or s.get("nack"):
-            return None
-    return row
 
 
 def test_virtual_inbound_is_accepted_with_each_mtls_mode(config_dir, mesh, agent, agent_envoy,
@@ -38,7 +28,7 @@ def test_virtual_inbound_is_accepted_with_each_mtls_mode(config_dir, mesh, agent
     a = agent(m, namespace="default", sa="web",
               extra_args=["--interception-mode", "REDIRECT", "--pod-ip", POD_IP])
     e = agent_envoy(a)
-    wait_until(lambda: acked(j, e.node_id), 15, "CDS and LDS ACKed")
+    wait_until(lambda: cds_lds_acked(j, e.node_id), 15, "CDS and LDS ACKed")
 
     def chains():
         entry = e.admin.dynamic_listeners().get("virtualInbound") or {}

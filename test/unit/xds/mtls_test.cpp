@@ -75,24 +75,23 @@ spec:
 Proxy proxy_b() { return workload("ns-b", "127.0.0.3", {{"app", "b"}}); }
 Proxy proxy_a() { return workload("ns-a", "127.0.0.2", {{"app", "a"}}); }
 
-Listener listener(const mesh::Snapshot& snapshot, const Proxy& proxy, const std::string& name) {
-  auto all = generate_listeners(snapshot, proxy);
+// The generated resource of that name, unpacked; a test failure when there is none.
+template <typename T>
+T generated(const ResourcesPtr& all, const std::string& name) {
   const Resource* r = find(*all, name);
   if (!r) {
-    ADD_FAILURE() << "no listener " << name;
+    ADD_FAILURE() << "no resource " << name;
     return {};
   }
-  return unpack<Listener>(*r);
+  return unpack<T>(*r);
+}
+
+Listener listener(const mesh::Snapshot& snapshot, const Proxy& proxy, const std::string& name) {
+  return generated<Listener>(generate_listeners(snapshot, proxy), name);
 }
 
 Cluster cluster(const mesh::Snapshot& snapshot, const Proxy& proxy, const std::string& name) {
-  auto all = generate_clusters(snapshot, proxy);
-  const Resource* r = find(*all, name);
-  if (!r) {
-    ADD_FAILURE() << "no cluster " << name;
-    return {};
-  }
-  return unpack<Cluster>(*r);
+  return generated<Cluster>(generate_clusters(snapshot, proxy), name);
 }
 
 std::string peer_authentication(const std::string& ns, const std::string& mode,
