@@ -1,6 +1,7 @@
 #include <array>
 #include <charconv>
 
+#include "mesh/path_template.h"
 #include "mesh/validate.h"
 #include "mesh/validate_policy_target.h"
 
@@ -90,32 +91,15 @@ void check_service_accounts(const Strings& values, const std::string& path, Repo
   }
 }
 
-// Istio's path templates: whole segments "{*}" (one segment) and "{**}" (the rest, last only).
+// Paths are Istio's values or its path templates (mesh/path_template.h).
 void check_paths(const Strings& values, const std::string& path, Reporter& report) {
   for (size_t i = 0; i < values.size(); ++i) {
     const std::string& p = values[i];
-    if (p.find('{') == std::string::npos && p.find('}') == std::string::npos) {
+    if (p.find_first_of("{}") == std::string::npos) {
       if (auto reason = check_match_value(p); !reason.empty()) report(item(path, i), reason);
-      continue;
+    } else if (auto reason = check_path_template(p); !reason.empty()) {
+      report(item(path, i), "invalid path template \"" + p + "\": " + reason);
     }
-    std::string reason;
-    if (p.front() != '/') reason = "a path template must start with '/'";
-    size_t start = 1;
-    bool seen_rest = false;
-    while (reason.empty() && start <= p.size()) {
-      size_t slash = p.find('/', start);
-      std::string segment = p.substr(start, slash == std::string::npos ? slash : slash - start);
-      bool is_op = segment == "{*}" || segment == "{**}";
-      if (seen_rest) {
-        reason = "{**} must be the last operator of a path template";
-      } else if (!is_op && segment.find_first_of("{}*") != std::string::npos) {
-        reason = "segment \"" + segment + "\" mixes text with '{', '}' or '*'";
-      }
-      seen_rest = seen_rest || segment == "{**}";
-      if (slash == std::string::npos) break;
-      start = slash + 1;
-    }
-    if (!reason.empty()) report(item(path, i), "invalid path template \"" + p + "\": " + reason);
   }
 }
 

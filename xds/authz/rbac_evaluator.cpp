@@ -9,17 +9,21 @@
 #include <google/protobuf/util/json_util.h>
 #include <re2/re2.h>
 
+#include "envoy/extensions/path/match/uri_template/v3/uri_template_match.pb.h"
 #include "xds/authz/rbac_matchers.h"
+#include "xds/authz/uri_template.h"
 
 namespace jib::xds::authz {
 namespace {
 
 using envoy::config::core::v3::CidrRange;
+using envoy::config::core::v3::TypedExtensionConfig;
 using envoy::config::rbac::v3::Permission;
 using envoy::config::rbac::v3::Policy;
 using envoy::config::rbac::v3::Principal;
 using envoy::config::rbac::v3::RBAC;
 using envoy::config::route::v3::HeaderMatcher;
+using envoy::extensions::path::match::uri_template::v3::UriTemplateMatchConfig;
 using envoy::type::matcher::v3::MetadataMatcher;
 using envoy::type::matcher::v3::PathMatcher;
 using envoy::type::matcher::v3::StringMatcher;
@@ -87,12 +91,27 @@ bool header_matches(const HeaderMatcher& m, const RbacRequest& request) {
   }
 }
 
-// The path without query and fragment.
+// The path without query and fragment, as path matchers see it.
+std::optional<std::string> path_only(const RbacRequest& request) {
+  std::optional<std::string> path = header_value(request, ":path");
+  if (path) path = path->substr(0, path->find_first_of("?#"));
+  return path;
+}
+
 bool path_matches(const PathMatcher& m, const RbacRequest& request) {
   if (m.rule_case() != PathMatcher::kPath) unsupported("path matcher", m);
-  std::optional<std::string> path = header_value(request, ":path");
-  if (!path) return false;
-  return string_matches(m.path(), std::string_view(*path).substr(0, path->find_first_of("?#")));
+  std::optional<std::string> path = path_only(request);
+  return path && string_matches(m.path(), *path);
+}
+
+// Envoy picks the extension by its config's type, whatever its name.
+bool uri_template_matches(const TypedExtensionConfig& m, const RbacRequest& request) {
+  UriTemplateMatchConfig config;
+  if (!m.typed_config().UnpackTo(&config)) unsupported("uri_template extension", m);
+  std::optional<std::string> regex = uri_template_regex(config.path_template());
+  if (!regex) unsupported("path_template", m);
+  std::optional<std::string> path = path_only(request);
+  return path && RE2::FullMatch(*path, RE2(*regex));
 }
 
 bool in_range(const CidrRange& range, const std::string& address) {
@@ -193,6 +212,8 @@ bool matches(const Permission& p, const RbacRequest& request) {
       return header_matches(p.header(), request);
     case Permission::kUrlPath:
       return path_matches(p.url_path(), request);
+    case Permission::kUriTemplate:
+      return uri_template_matches(p.uri_template(), request);
     case Permission::kDestinationIp:
       return in_range(p.destination_ip(), request.destination_ip);
     case Permission::kDestinationPort:

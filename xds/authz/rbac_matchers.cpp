@@ -4,6 +4,9 @@
 
 #include <re2/re2.h>
 
+#include "envoy/extensions/path/match/uri_template/v3/uri_template_match.pb.h"
+#include "mesh/path_template.h"
+
 namespace jib::xds::authz {
 namespace {
 
@@ -160,7 +163,14 @@ Permission method_permission(std::string_view value) { return header_permission(
 
 Permission path_permission(std::string_view value) {
   Permission rule;
-  *rule.mutable_url_path()->mutable_path() = string_matcher(value);
+  if (!mesh::is_path_template(value)) {
+    *rule.mutable_url_path()->mutable_path() = string_matcher(value);
+    return rule;
+  }
+  envoy::extensions::path::match::uri_template::v3::UriTemplateMatchConfig config;
+  config.set_path_template(mesh::envoy_path_template(value));
+  rule.mutable_uri_template()->set_name(std::string(kUriTemplateName));
+  rule.mutable_uri_template()->mutable_typed_config()->PackFrom(config);
   return rule;
 }
 

@@ -1,5 +1,6 @@
 // Istio's AuthorizationPolicy values as Envoy RBAC matchers. Values keep Istio's string forms:
-// "abc" exact, "abc*" prefix, "*abc" suffix, "*" any non-empty value.
+// "abc" exact, "abc*" prefix, "*abc" suffix, "*" any non-empty value; paths may also be Istio's
+// templates ("/a/{*}", "/b/{**}": mesh/path_template.h).
 #pragma once
 
 #include <string>
@@ -19,6 +20,9 @@ using envoy::type::matcher::v3::StringMatcher;
 // requestPrincipals match: dynamic metadata of the filter, under one key for every provider.
 inline constexpr std::string_view kJwtAuthnFilter = "envoy.filters.http.jwt_authn";
 inline constexpr std::string_view kJwtPayloadKey = "payload";
+// Istio's name of a path template's uri_template extension (Envoy picks the matcher by the
+// type of its config: envoy.path.match.uri_template.uri_template_matcher).
+inline constexpr std::string_view kUriTemplateName = "uri-template";
 
 StringMatcher string_matcher(std::string_view value, bool ignore_case = false);
 
@@ -38,6 +42,7 @@ Principal ip_principal(std::string_view cidr, bool direct);
 
 Permission header_permission(std::string_view name, std::string_view value);
 Permission method_permission(std::string_view value);
+// A template becomes Envoy's uri_template matcher, any other value a url_path (no query).
 Permission path_permission(std::string_view value);
 // Hosts match :authority case-insensitively, with or without a port.
 Permission host_permission(std::string_view value);

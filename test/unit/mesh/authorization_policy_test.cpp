@@ -260,9 +260,16 @@ const InvalidCase kCases[] = {
     {"wildcard in the middle of a path",
      ap("spec:\n  rules:\n  - to: [{operation: {paths: [\"/api/*/items\"]}}]\n"),
      "spec.rules[0].to[0].operation.paths[0]", "'*' is only allowed as the whole value"},
-    {"bad path template",
-     ap("spec:\n  rules:\n  - to: [{operation: {paths: [\"/api/{**}/items\"]}}]\n"),
+    {"operator after {**}",
+     ap("spec:\n  rules:\n  - to: [{operation: {paths: [\"/api/{**}/items/{*}\"]}}]\n"),
      "spec.rules[0].to[0].operation.paths[0]", "{**} must be the last operator"},
+    {"path template without a leading slash",
+     ap("spec:\n  rules:\n  - to: [{operation: {notPaths: [\"api/{*}\"]}}]\n"),
+     "spec.rules[0].to[0].operation.notPaths[0]",
+     "invalid path template \"api/{*}\": a path template must start with '/'"},
+    {"'*' in a path template",
+     ap("spec:\n  rules:\n  - to: [{operation: {paths: [\"/api/*/{**}\"]}}]\n"),
+     "spec.rules[0].to[0].operation.paths[0]", "segment \"*\" has '*'"},
     {"wildcards on both sides of a host",
      ap("spec:\n  rules:\n  - to: [{operation: {hosts: [\"*.example.*\"]}}]\n"),
      "spec.rules[0].to[0].operation.hosts[0]", "'*' is only allowed"},
@@ -309,6 +316,16 @@ const InvalidCase kCases[] = {
 
 TEST(AuthorizationPolicy, InvalidObjectsFailWithPathAndReason) {
   for (const auto& c : kCases) expect_invalid(c);
+}
+
+// Istio's templates: text may follow {**}, a trailing '/' is kept (mesh/path_template.h).
+TEST(AuthorizationPolicy, PathTemplatesAsIstioTakesThem) {
+  auto r = parse_and_validate(ap("spec:\n  rules:\n  - to: [{operation: {paths: "
+                                 "[\"/api/{**}/items\", \"/admin/{*}/\"], notPaths: "
+                                 "[\"/{*}/a=b/{**}\"]}}]\n"),
+                              "ap.yaml");
+  EXPECT_TRUE(r.errors.empty()) << r.errors.front().str();
+  EXPECT_EQ(r.objects.size(), 1u);
 }
 
 TEST(AuthorizationPolicy, AllErrorsOfAnObjectAreReportedWithLines) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "envoy/extensions/filters/http/rbac/v3/rbac.pb.h"
+#include "envoy/extensions/path/match/uri_template/v3/uri_template_match.pb.h"
 #include "mesh/parse.h"
 #include "test/unit/xds/test_support.h"
 #include "xds/authz/authz_filters.h"
@@ -128,6 +129,42 @@ spec:
   const auto& policy = any.rules.policies().at("ns[foo]-policy[allow-all]-rule[0]");
   EXPECT_TRUE(policy.principals(0).any());
   EXPECT_TRUE(policy.permissions(0).any());
+}
+
+// Istio's path templates become Envoy's uri_template matcher as Istio writes it
+// (pilot/pkg/security/authz/builder/testdata/http/extended-allow-path-out.yaml); other values,
+// "/api/*" too, stay url_path matchers.
+TEST(RbacBuilder, PathTemplatesCompileToUriTemplates) {
+  auto policies = parse(R"(
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: templates, namespace: foo}
+spec:
+  rules:
+  - to: [{operation: {paths: ["/admin/{*}", "/api/*", "/foo/{*}/bar/{**}"],
+                      notPaths: ["/{**}/raw"]}}]
+)");
+  CompiledRbac rbac = compile_rbac(pointers(policies), Action::kAllow, Protocol::kHttp);
+  const auto& rules = rbac.rules.policies()
+                          .at("ns[foo]-policy[templates]-rule[0]")
+                          .permissions(0)
+                          .and_rules()
+                          .rules();
+  ASSERT_EQ(rules.size(), 2);
+  auto path_template = [](const envoy::config::rbac::v3::Permission& p) {
+    EXPECT_EQ(p.uri_template().name(), "uri-template");
+    envoy::extensions::path::match::uri_template::v3::UriTemplateMatchConfig config;
+    EXPECT_TRUE(p.uri_template().typed_config().UnpackTo(&config)) << p.ShortDebugString();
+    return config.path_template();
+  };
+  const auto& paths = rules[0].or_rules().rules();
+  ASSERT_EQ(paths.size(), 3);
+  EXPECT_EQ(path_template(paths[0]), "/admin/*");
+  EXPECT_EQ(paths[1].url_path().path().prefix(), "/api/");
+  EXPECT_EQ(path_template(paths[2]), "/foo/*/bar/**");
+  EXPECT_EQ(path_template(rules[1].not_rule()), "/**/raw");
+  // HTTP only: on TCP the ALLOW rule is dropped.
+  EXPECT_EQ(compile_rbac(pointers(policies), Action::kAllow, Protocol::kTcp).dropped.size(), 1u);
 }
 
 constexpr const char* kTcpMixed = R"(
