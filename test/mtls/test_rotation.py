@@ -134,7 +134,14 @@ def test_root_rotation_under_traffic(mtls):
     assert set(new_cert_at) == {"a", "b"}, f"renewed after the rotation: {new_cert_at}"
     assert r1_gone_at, "the old root never left the bundle"
     results = traffic.results
-    assert traffic.failures() == [], traffic.failures()[:10]
+    failed = traffic.failures()
+    # A failure here right after a rotation (see its time) is most likely the race of
+    # test_a_certificate_issued_right_after_rotation_is_trusted, beyond Envoy's 2 retries.
+    assert failed == [], (
+        f"{len(failed)} failed, at {[round(t - rotated_at, 2) for t, _ in failed[:10]]} s from "
+        f"the rotation: {[r for _, r in failed[:5]]}; untrusted peer certificates seen by B: "
+        f"{m.b.inbound_tls(m.p1).get('fail_verify_error', 0)}, by A: "
+        f"{m.a.outbound_tls(m.p1, B.host).get('fail_verify_error', 0)}")
     assert len([t for t, _ in results if t > rotated_at]) >= 200
     # After both renewed, new handshakes (new connections) kept succeeding.
     assert m.b.inbound_tls(m.p1)["handshake"] - handshakes_then >= 50
