@@ -1,12 +1,15 @@
 // The JWKS fetcher: which URIs it fetches, what it publishes, and how it fails (a fake fetch
 // function scripts the network); and http_fetch against a local HTTP server.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <condition_variable>
 #include <deque>
 #include <thread>
 
-#include "base/http_server.h"
 #include "test/unit/xds/test_support.h"
 #include "xds/authn/jwks_fetcher.h"
 #include "xds/authn/jwks_http.h"
@@ -215,59 +218,107 @@ TEST_F(FetcherTest, UriNoLongerNamedIsForgotten) {
   EXPECT_EQ(net_.calls_to(kUri), calls);
 }
 
-// A local HTTP server whose /jwks answer the test sets.
-class HttpFetchTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string error;
-    server_ = http::serve("127.0.0.1", 0,
-                          {{"/jwks", [this](const http::Query&) { return answer(); }}}, &error);
-    ASSERT_TRUE(server_) << error;
-    base_ = "http://127.0.0.1:" + std::to_string(server_->port());
+// A one-route HTTP/1.1 server on 127.0.0.1 over plain sockets, one connection at a time:
+// GET /jwks answers `status` and `body` after `delay`, any other path 404. (Not base/http_server:
+// cpprestsdk's server puns char and unsigned char stream buffers when it writes a body, which
+// UBSan's vptr check refuses in the sanitizer build.)
+class TestServer {
+ public:
+  TestServer() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(fd_, 8) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      ADD_FAILURE() << "cannot listen on 127.0.0.1";
+      return;
+    }
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { serve(); });
   }
-  void TearDown() override {
-    if (server_) server_->stop();
+  ~TestServer() { stop(); }
+  void stop() {
+    if (fd_ < 0) return;
+    ::shutdown(fd_, SHUT_RDWR);
+    if (thread_.joinable()) thread_.join();
+    ::close(fd_);
+    fd_ = -1;
   }
-  http::Response answer() {
-    std::this_thread::sleep_for(delay_);
-    return response_;
+  int port() const { return port_; }
+
+  int status = 200;
+  std::string body = kKeysA;
+  std::chrono::milliseconds delay{0};
+
+ private:
+  void serve() {
+    for (;;) {
+      int conn = ::accept(fd_, nullptr, nullptr);
+      if (conn < 0) return;
+      std::string request;
+      char buf[1024];
+      while (request.find("\r\n\r\n") == std::string::npos) {
+        ssize_t n = ::read(conn, buf, sizeof(buf));
+        if (n <= 0) break;
+        request.append(buf, static_cast<size_t>(n));
+      }
+      std::this_thread::sleep_for(delay);
+      const bool found = request.starts_with("GET /jwks ");
+      const std::string text = found ? body : "no such page";
+      const std::string response =
+          "HTTP/1.1 " + std::to_string(found ? status : 404) +
+          " X\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(text.size()) +
+          "\r\nConnection: close\r\n\r\n" + text;
+      // MSG_NOSIGNAL: a client that gave up must not raise SIGPIPE here.
+      [[maybe_unused]] ssize_t sent = ::send(conn, response.data(), response.size(), MSG_NOSIGNAL);
+      ::close(conn);
+    }
   }
 
-  std::unique_ptr<http::Server> server_;
-  std::string base_;
-  http::Response response_{200, "application/json", kKeysA};
-  std::chrono::milliseconds delay_{0};
+  int fd_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+class HttpFetchTest : public ::testing::Test {
+ protected:
+  std::string url(const std::string& path) {
+    return "http://127.0.0.1:" + std::to_string(server_.port()) + path;
+  }
+  TestServer server_;
 };
 
 TEST_F(HttpFetchTest, OkAnswerGivesTheBody) {
-  auto result = http_fetch(base_ + "/jwks", 2s);
+  auto result = http_fetch(url("/jwks"), 2s);
   EXPECT_TRUE(result.ok) << result.error;
   EXPECT_EQ(result.body, kKeysA);
 }
 
 TEST_F(HttpFetchTest, ErrorStatusIsAFailure) {
-  response_ = {503, "text/plain", "down"};
-  auto result = http_fetch(base_ + "/jwks", 2s);
+  server_.status = 503;
+  server_.body = "down";
+  auto result = http_fetch(url("/jwks"), 2s);
   EXPECT_FALSE(result.ok);
   EXPECT_NE(result.error.find("503"), std::string::npos) << result.error;
-  auto missing = http_fetch(base_ + "/nothing-here", 2s);
+  auto missing = http_fetch(url("/nothing-here"), 2s);
   EXPECT_FALSE(missing.ok);
   EXPECT_NE(missing.error.find("404"), std::string::npos) << missing.error;
 }
 
 TEST_F(HttpFetchTest, NoServerIsAFailure) {
-  const int port = server_->port();
-  server_->stop();
-  server_.reset();
-  auto result = http_fetch("http://127.0.0.1:" + std::to_string(port) + "/jwks", 2s);
+  const std::string gone = url("/jwks");
+  server_.stop();
+  auto result = http_fetch(gone, 2s);
   EXPECT_FALSE(result.ok);
   EXPECT_FALSE(result.error.empty());
 }
 
 TEST_F(HttpFetchTest, SlowServerTimesOut) {
-  delay_ = 1500ms;
+  server_.delay = 1500ms;
   auto start = std::chrono::steady_clock::now();
-  auto result = http_fetch(base_ + "/jwks", 200ms);
+  auto result = http_fetch(url("/jwks"), 200ms);
   EXPECT_FALSE(result.ok);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 1400ms);
 }

@@ -156,7 +156,7 @@ TEST(JwtAuthn, DefaultTokenLocationsAreEnvoysOwn) {
   // access_token query parameter; so none is written.
   auto snap = snapshot(std::string(kWorkload) +
                        request_authentication("jwt", "ns-b", inline_rule("a.example")));
-  const json& p = jwt_config(*snap)["providers"]["origins-0"];
+  const json p = jwt_config(*snap)["providers"]["origins-0"];
   EXPECT_FALSE(p.contains("from_headers"));
   EXPECT_FALSE(p.contains("from_params"));
   EXPECT_FALSE(p.contains("from_cookies"));
