@@ -100,6 +100,9 @@ const std::map<std::string, Flag, std::less<>>& flags() {
        {"renew the self-signed root when it has less than this left "
         "(default 365d)",
         dur(&CaServerOptions::root_renew_before)}},
+      {"root-trust-lead",
+       {"how long a new self-signed root is trusted before it signs (default 10m)",
+        dur(&CaServerOptions::root_trust_lead)}},
       {"default-cert-ttl",
        {"workload certificate lifetime when none is asked (default 24h)",
         dur(&CaServerOptions::default_cert_ttl)}},

@@ -1,5 +1,7 @@
 #include "ca/ca_material.h"
 
+#include <utility>
+
 #include "base/log.h"
 #include "ca/root_ca.h"
 
@@ -36,10 +38,8 @@ bool SelfSignedCa::install(const StoredCa& stored, std::string* error) {
   auto bundle =
       KeyCertBundle::create(stored.key_pem, stored.cert_pem, "", stored.cert_pem, now, error);
   if (!bundle) return false;
-  std::vector<std::string> roots{stored.cert_pem};
-  for (const auto& r : stored.previous_roots_pem) roots.push_back(r);
   authority_->set_bundle(bundle);
-  bundles_->publish(std::move(roots));
+  bundles_->publish(stored.roots());
   stored_ = stored;
   return true;
 }
@@ -58,23 +58,41 @@ bool SelfSignedCa::check(std::string* error) {
     *error = "current root does not parse";
     return false;
   }
-  if (not_after(current.get()) - now <= options_.renew_before) {
+  if (next.next_cert_pem.empty() && not_after(current.get()) - now <= options_.renew_before) {
     RootCa root = make_self_signed_root(options_.key_kind, options_.trust_domain, now,
                                         options_.root_ttl, error);
     if (!root.key) return false;
+    next.next_key_pem = key_to_pem(root.key.get());
+    next.next_cert_pem = cert_to_pem(root.cert.get());
+    log::info("ca", "new self-signed root CA: trusted from now, signing in ",
+              options_.trust_lead.count(), "s");
+  }
+  if (!next.next_cert_pem.empty() && next_root_may_sign(next.next_cert_pem, current.get(), now)) {
     if (not_after(current.get()) > now)
       next.previous_roots_pem.insert(next.previous_roots_pem.begin(), stored_.cert_pem);
-    next.key_pem = key_to_pem(root.key.get());
-    next.cert_pem = cert_to_pem(root.cert.get());
+    next.key_pem = std::exchange(next.next_key_pem, {});
+    next.cert_pem = std::exchange(next.next_cert_pem, {});
     log::info("ca",
-              "rotating the self-signed root CA; the old root stays trusted until it expires");
+              "the new self-signed root CA signs now; the old root stays trusted until it "
+              "expires");
   }
-  if (next.cert_pem == stored_.cert_pem && next.previous_roots_pem == stored_.previous_roots_pem) {
+  if (next.cert_pem == stored_.cert_pem && next.next_cert_pem == stored_.next_cert_pem &&
+      next.previous_roots_pem == stored_.previous_roots_pem) {
     return true;
   }
   // Persist first: a root that signed certificates but was not saved would be lost at restart.
   if (!store_->save(next, error)) return false;
   return install(next, error);
+}
+
+bool SelfSignedCa::next_root_may_sign(const std::string& next_pem, X509* current,
+                                      TimePoint now) const {
+  // Workloads learn new roots by push (SDS, the root ConfigMap) within the lead; a root that
+  // signed before they knew it would make every certificate it issued untrusted. Waiting is
+  // pointless once the current root can no longer sign.
+  X509Ptr next = cert_from_pem(next_pem);
+  if (!next || not_after(current) <= now) return true;
+  return now - (not_before(next.get()) + kRootBackdate) >= options_.trust_lead;
 }
 
 bool load_plugged_ca(const std::string& dir, TimePoint now, Authority* authority,

@@ -21,6 +21,8 @@ struct SelfSignedOptions {
   std::chrono::seconds root_ttl{std::chrono::hours(24 * 365 * 10)};
   // The root is replaced once it has less than this left to live.
   std::chrono::seconds renew_before{std::chrono::hours(24 * 365)};
+  // A new root is in the trust bundle this long before it starts signing.
+  std::chrono::seconds trust_lead{std::chrono::minutes(10)};
 };
 
 class SelfSignedCa {
@@ -32,9 +34,10 @@ class SelfSignedCa {
                                               ClockPtr clock, Authority* authority,
                                               TrustBundlePublisher* bundles, std::string* error);
 
-  // Renews the root if it is within renew_before of expiry (the old one stays in the bundle
-  // until it expires) and drops expired old roots. Returns false with *error if a renewal was
-  // due but failed; the current root then keeps signing. Called periodically.
+  // Makes a new root once the current one is within renew_before of expiry, trusted at once but
+  // signing only trust_lead later (the old root stays in the bundle until it expires), and
+  // drops expired old roots. Returns false with *error if a step was due but failed; the
+  // current root then keeps signing. Called periodically.
   bool check(std::string* error);
 
  private:
@@ -45,6 +48,7 @@ class SelfSignedCa {
         authority_(a),
         bundles_(b) {}
   bool install(const StoredCa& stored, std::string* error);
+  bool next_root_may_sign(const std::string& next_pem, X509* current, TimePoint now) const;
 
   SelfSignedOptions options_;
   CaStorePtr store_;

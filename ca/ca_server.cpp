@@ -82,11 +82,11 @@ class CaServerImpl final : public CaServer {
       return load_plugged_ca(options_.cacerts_dir, clock_->now(), &authority_, &bundles_, error);
     }
     SelfSignedOptions so{options_.trust_domain, options_.root_key_type, options_.root_ttl,
-                         options_.root_renew_before};
-    CaStorePtr store = options_.make_ca_store ? options_.make_ca_store()
-                                              : make_file_ca_store(options_.state_dir);
-    self_signed_ = SelfSignedCa::create(so, std::move(store), clock_,
-                                        &authority_, &bundles_, error);
+                         options_.root_renew_before, options_.root_trust_lead};
+    CaStorePtr store =
+        options_.make_ca_store ? options_.make_ca_store() : make_file_ca_store(options_.state_dir);
+    self_signed_ =
+        SelfSignedCa::create(so, std::move(store), clock_, &authority_, &bundles_, error);
     // A root loaded from disk may be close to (or past) expiry: rotate before serving.
     return self_signed_ && self_signed_->check(error);
   }
@@ -94,10 +94,13 @@ class CaServerImpl final : public CaServer {
   bool init_service(std::string* error) {
     std::vector<AuthenticatorPtr> auth;
     if (options_.token_reviewer || !options_.token_review_url.empty()) {
-      auto reviewer = options_.token_reviewer ? options_.token_reviewer : make_http_token_reviewer(
-          HttpTokenReviewerOptions{options_.token_review_url, options_.token_review_token_file,
-                                   options_.token_review_ca_file, std::chrono::seconds(5)},
-          error);
+      auto reviewer = options_.token_reviewer
+                          ? options_.token_reviewer
+                          : make_http_token_reviewer(
+                                HttpTokenReviewerOptions{
+                                    options_.token_review_url, options_.token_review_token_file,
+                                    options_.token_review_ca_file, std::chrono::seconds(5)},
+                                error);
       if (!reviewer) return false;
       auth.push_back(make_token_review_authenticator(
           TokenReviewAuthenticatorOptions{options_.token_audience, options_.token_review_cache_ttl,

@@ -14,9 +14,9 @@
 #include <grpcpp/impl/service_type.h>
 #include <grpcpp/security/server_credentials.h>
 
-#include "ca/ca_store.h"
 #include "ca/authenticator.h"
 #include "ca/ca_status.h"
+#include "ca/ca_store.h"
 #include "ca/clock.h"
 #include "ca/token_reviewer.h"
 #include "ca/trust_bundle.h"
@@ -38,6 +38,8 @@ struct CaServerOptions {
   std::string root_key_type = "ec";  // self-signed root key: ec, ec384, rsa2048, rsa4096
   std::chrono::seconds root_ttl{std::chrono::hours(24 * 365 * 10)};
   std::chrono::seconds root_renew_before{std::chrono::hours(24 * 365)};
+  // Time for every workload to learn a new root before the first certificate it signed.
+  std::chrono::seconds root_trust_lead{std::chrono::minutes(10)};
 
   std::chrono::seconds default_cert_ttl{std::chrono::hours(24)};
   std::chrono::seconds max_cert_ttl{std::chrono::hours(24 * 90)};

@@ -13,7 +13,21 @@ struct StoredCa {
   std::string cert_pem;  // the current root
   // Earlier roots kept in the trust bundle until they expire, newest first.
   std::vector<std::string> previous_roots_pem;
+  // A new root that is trusted (in the bundle) but does not sign yet, so that every workload
+  // trusts it before it meets a certificate it signed. Empty outside a rotation.
+  std::string next_key_pem;  // secret
+  std::string next_cert_pem;
+
+  // The trust bundle: the signing root, then the next one, then the earlier ones.
+  std::vector<std::string> roots() const;
 };
+
+inline std::vector<std::string> StoredCa::roots() const {
+  std::vector<std::string> out{cert_pem};
+  if (!next_cert_pem.empty()) out.push_back(next_cert_pem);
+  out.insert(out.end(), previous_roots_pem.begin(), previous_roots_pem.end());
+  return out;
+}
 
 class CaStore {
  public:
@@ -27,7 +41,9 @@ class CaStore {
 };
 using CaStorePtr = std::unique_ptr<CaStore>;
 
-// Stores ca-key.pem (0600), ca-cert.pem and previous-roots.pem in a directory (created 0700).
+// Stores ca-key.pem (0600), ca-cert.pem, next-ca-key.pem (0600) and next-ca-cert.pem during a
+// rotation, previous-roots.pem, and root-cert.pem (the whole trust bundle, for whoever
+// distributes it) in a directory (created 0700).
 CaStorePtr make_file_ca_store(std::string dir);
 
 }  // namespace jib::ca

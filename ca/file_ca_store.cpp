@@ -19,36 +19,51 @@ class FileCaStore final : public CaStore {
   explicit FileCaStore(std::string dir) : dir_(std::move(dir)) {}
 
   bool load(StoredCa* out, bool* found, std::string* error) override {
-    const std::string key_path = dir_ + "/ca-key.pem";
-    const std::string cert_path = dir_ + "/ca-cert.pem";
-    *found = exists(key_path) || exists(cert_path);
+    *found = exists(path("ca-key.pem")) || exists(path("ca-cert.pem"));
     if (!*found) return true;
-    if (!read_file(key_path, &out->key_pem, error)) return false;
-    if (!read_file(cert_path, &out->cert_pem, error)) return false;
+    if (!read_file(path("ca-key.pem"), &out->key_pem, error) ||
+        !read_file(path("ca-cert.pem"), &out->cert_pem, error) ||
+        !read_if_present("next-ca-key.pem", &out->next_key_pem, error) ||
+        !read_if_present("next-ca-cert.pem", &out->next_cert_pem, error)) {
+      return false;
+    }
+    if (out->next_key_pem.empty() != out->next_cert_pem.empty()) {
+      *error = dir_ + " holds only one of next-ca-key.pem and next-ca-cert.pem";
+      return false;
+    }
     std::string prev;
-    const std::string prev_path = dir_ + "/previous-roots.pem";
-    if (exists(prev_path)) {
-      if (!read_file(prev_path, &prev, error)) return false;
-      if (!split_pem_certs(prev, &out->previous_roots_pem)) {
-        *error = prev_path + " is not PEM";
-        return false;
-      }
+    if (!read_if_present("previous-roots.pem", &prev, error)) return false;
+    if (!prev.empty() && !split_pem_certs(prev, &out->previous_roots_pem)) {
+      *error = path("previous-roots.pem") + " is not PEM";
+      return false;
     }
     return true;
   }
 
   bool save(const StoredCa& ca, std::string* error) override {
     if (!make_dirs(dir_, error)) return false;
-    std::string prev;
+    std::string prev, bundle;
     for (const auto& r : ca.previous_roots_pem) prev += r;
-    // The certificate goes first: a crash between the two renames leaves a new cert with the
-    // old key, which load() rejects loudly (key mismatch) instead of silently mis-signing.
-    return write_file_atomic(dir_ + "/previous-roots.pem", prev, 0644, error) &&
-           write_file_atomic(dir_ + "/ca-cert.pem", ca.cert_pem, 0644, error) &&
-           write_file_atomic(dir_ + "/ca-key.pem", ca.key_pem, 0600, error);
+    for (const auto& r : ca.roots()) bundle += r;
+    // The next root and the bundle go first, the signing certificate before its key: a crash
+    // between two renames leaves a new cert with the old key, which load() rejects loudly (key
+    // mismatch) instead of silently mis-signing.
+    return write_file_atomic(path("next-ca-key.pem"), ca.next_key_pem, 0600, error) &&
+           write_file_atomic(path("next-ca-cert.pem"), ca.next_cert_pem, 0644, error) &&
+           write_file_atomic(path("previous-roots.pem"), prev, 0644, error) &&
+           write_file_atomic(path("root-cert.pem"), bundle, 0644, error) &&
+           write_file_atomic(path("ca-cert.pem"), ca.cert_pem, 0644, error) &&
+           write_file_atomic(path("ca-key.pem"), ca.key_pem, 0600, error);
   }
 
  private:
+  std::string path(const char* name) const { return dir_ + "/" + name; }
+  // Empty when the file is absent or empty (no rotation under way).
+  bool read_if_present(const char* name, std::string* out, std::string* error) const {
+    out->clear();
+    return !exists(path(name)) || read_file(path(name), out, error);
+  }
+
   std::string dir_;
 };
 

@@ -28,7 +28,7 @@ RootCa make_self_signed_root(std::string_view key_kind, std::string_view trust_d
       X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
                                  reinterpret_cast<const unsigned char*>(cn), -1, -1, 0) &&
       X509_set_issuer_name(cert.get(), name) &&
-      set_asn1_time(X509_getm_notBefore(cert.get()), now - std::chrono::minutes(2)) &&
+      set_asn1_time(X509_getm_notBefore(cert.get()), now - kRootBackdate) &&
       set_asn1_time(X509_getm_notAfter(cert.get()), now + ttl) &&
       X509_set_pubkey(cert.get(), key.get()) &&
       add_ext(cert.get(), cert.get(), NID_basic_constraints, "critical,CA:TRUE") &&

@@ -47,8 +47,10 @@ bool ServingCert::renew_if_needed(std::string* error) {
     return false;
   }
   X509Ptr leaf = cert_from_pem(chain.front());
-  TimePoint start = not_before(leaf.get()), end = not_after(leaf.get());
-  renew_at_ = start + (end - start) / 2;
+  TimePoint end = not_after(leaf.get());
+  // Halfway through what is left from now, not from the back-dated NotBefore: near the end of
+  // a root's life (which clips the certificate) that would already be past.
+  renew_at_ = now + (end - now) / 2;
   issued_by_ = ca;
   log::info("ca", "serving certificate issued, valid for ",
             std::chrono::duration_cast<std::chrono::seconds>(end - now).count(), "s");

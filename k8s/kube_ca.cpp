@@ -104,12 +104,15 @@ class SecretCaStore final : public ca::CaStore {
   }
 
   bool save(const ca::StoredCa& stored, std::string* error) override {
-    std::string roots = stored.cert_pem;
-    for (const auto& prev : stored.previous_roots_pem) roots += prev;
+    std::string roots;
+    for (const auto& root : stored.roots()) roots += root;
+    // Istio's keys, and the next root of a rotation under way in keys of our own.
     nlohmann::json data = {{"ca-cert.pem", base64_encode(stored.cert_pem)},
                            {"ca-key.pem", base64_encode(stored.key_pem)},
                            {"cert-chain.pem", ""},
-                           {"root-cert.pem", base64_encode(roots)}};
+                           {"root-cert.pem", base64_encode(roots)},
+                           {"next-ca-cert.pem", base64_encode(stored.next_cert_pem)},
+                           {"next-ca-key.pem", base64_encode(stored.next_key_pem)}};
     const Resource secrets = resources::secrets();
     Result got = client_->get(secrets, options_.ns, kCaSecret);
     Result r;
@@ -141,7 +144,9 @@ class SecretCaStore final : public ca::CaStore {
     std::string roots;
     if (!secret_value(secret, "ca-cert.pem", &stored.cert_pem, error) ||
         !secret_value(secret, "ca-key.pem", &stored.key_pem, error) ||
-        !secret_value(secret, "root-cert.pem", &roots, error)) {
+        !secret_value(secret, "root-cert.pem", &roots, error) ||
+        !secret_value(secret, "next-ca-cert.pem", &stored.next_cert_pem, error) ||
+        !secret_value(secret, "next-ca-key.pem", &stored.next_key_pem, error)) {
       *error = "Secret " + options_.ns + "/" + kCaSecret + ": " + *error;
       return false;
     }
@@ -149,9 +154,10 @@ class SecretCaStore final : public ca::CaStore {
       *error = "Secret " + options_.ns + "/" + kCaSecret + " lacks ca-cert.pem or ca-key.pem";
       return false;
     }
-    std::string current = trim(stored.cert_pem);
+    std::string current = trim(stored.cert_pem), next = trim(stored.next_cert_pem);
     for (auto& root : split_pem_certs(roots)) {
-      if (trim(root) != current) stored.previous_roots_pem.push_back(std::move(root));
+      if (trim(root) != current && trim(root) != next)
+        stored.previous_roots_pem.push_back(std::move(root));
     }
     *out = std::move(stored);
     *found = true;

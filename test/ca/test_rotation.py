@@ -25,7 +25,8 @@ def _wait(pred, timeout, what):
 
 def test_root_rotation_keeps_old_certs_valid_until_they_expire(ca_server, issuer, tmp_path):
     ca = ca_server(extra_args=["--ca-root-ttl=16s", "--ca-root-renew-before=8s",
-                               "--ca-check-interval=1s", "--ca-serving-cert-ttl=1h"])
+                               "--ca-root-trust-lead=3s", "--ca-check-interval=1s",
+                               "--ca-serving-cert-ttl=1h"])
     roots = _roots(ca)
     assert len(roots) == 1
     old_root = roots[0]
@@ -36,9 +37,16 @@ def test_root_rotation_keeps_old_certs_valid_until_they_expire(ca_server, issuer
     assert jibca.load_cert(chain_a[0]).not_valid_after_utc <= \
         jibca.load_cert(old_root).not_valid_after_utc
 
+    # The new root is trusted first (second in the bundle) and does not sign yet...
     roots = _wait(lambda: (r := _roots(ca)) and len(r) == 2 and r, 15, "a second root")
-    new_root = roots[0]
-    assert roots[1] == old_root and new_root != old_root
+    assert roots[0] == old_root and roots[1] != old_root
+    new_root = roots[1]
+    early = ca.client().create(jibca.make_csr(uris=[API])[1], issuer.token("prod", "api"))
+    if _roots(ca)[0] == old_root:  # still within the lead (3 s) when it was signed
+        assert early[-1] == old_root
+    # ...then it signs, and the old root stays trusted.
+    roots = _wait(lambda: (r := _roots(ca)) and r[0] == new_root and r, 10, "the new root to sign")
+    assert roots == [new_root, old_root]
     key_b, csr_b = jibca.make_csr(uris=[API])
     chain_b = ca.client().create(csr_b, issuer.token("prod", "api"))
     assert chain_b[-1] == new_root

@@ -234,8 +234,10 @@ class MtlsMesh:
         """A MeshClient with a certificate for `spec`'s identity minted from jibd's CA."""
         key, chain = mint(self.jibd.ca_port, self.roots_pem(), self.issuer.token(spec.ns, spec.sa),
                           spec.spiffe_id)
-        return MeshClient(os.path.join(self.workdir, f"client-{spec.name}"), key, chain,
-                          self.roots_pem())
+        client = MeshClient(os.path.join(self.workdir, f"client-{spec.name}"), key, chain,
+                            self.roots_pem())
+        client.chain = chain
+        return client
 
     def direct_mtls(self, client, port=None):
         """An mTLS client (not an Envoy) straight to B's inbound listener: see mtls_probe."""
@@ -248,14 +250,13 @@ class MtlsMesh:
 
     # ---- CA roots ------------------------------------------------------------------------
     def roots_pem(self):
-        """jibd's trust bundle from its CA state: the current root, then the previous ones."""
-        text = ""
-        for name in ("ca-cert.pem", "previous-roots.pem"):
-            path = os.path.join(self.mesh.state_dir, name)
-            if os.path.exists(path):
-                with open(path) as f:
-                    text += f.read()
-        return text
+        """jibd's trust bundle from its CA state: the signing root, then the next one during a
+        rotation, then the previous ones."""
+        path = os.path.join(self.mesh.state_dir, "root-cert.pem")
+        if not os.path.exists(path):
+            return ""
+        with open(path) as f:
+            return f.read()
 
     def publish_roots(self):
         """Mirrors the trust bundle into the workloads' root file, as the istio-ca-root-cert

@@ -42,7 +42,7 @@ struct RotationTest : ::testing::Test {
   void SetUp() override {
     bundles.subscribe([this](TrustBundlePtr b) { versions_seen.push_back(b->version); });
     std::string error;
-    ca = SelfSignedCa::create({"cluster.local", "ec", 100h, 20h},
+    ca = SelfSignedCa::create({"cluster.local", "ec", 100h, 20h, 10min},
                               std::make_unique<MemoryStore>(store), clock, &authority, &bundles,
                               &error);
     ASSERT_TRUE(ca) << error;
@@ -64,7 +64,7 @@ struct RotationTest : ::testing::Test {
   }
 };
 
-TEST_F(RotationTest, RenewsBeforeExpiryAndKeepsTheOldRootUntilItExpires) {
+TEST_F(RotationTest, NewRootIsTrustedFirstSignsAfterTheLeadAndOldRootStaysUntilItExpires) {
   std::string error;
   ASSERT_EQ(bundles.current()->roots_pem.size(), 1u);
   std::string first_root = bundles.current()->roots_pem[0];
@@ -76,43 +76,74 @@ TEST_F(RotationTest, RenewsBeforeExpiryAndKeepsTheOldRootUntilItExpires) {
   EXPECT_EQ(bundles.current()->roots_pem.size(), 1u);
   EXPECT_EQ(*store.saves, 1);
 
-  clock->advance(2h);  // 19h left: renew
+  clock->advance(2h);  // 19h left: a new root, trusted but not signing yet
   ASSERT_TRUE(ca->check(&error)) << error;
   auto roots = bundles.current()->roots_pem;
   ASSERT_EQ(roots.size(), 2u);
-  EXPECT_EQ(roots[1], first_root);
-  EXPECT_NE(roots[0], first_root);
+  EXPECT_EQ(roots[0], first_root);
+  std::string new_root = roots[1];
+  EXPECT_NE(new_root, first_root);
   EXPECT_EQ(*store.saves, 2);
+  EXPECT_EQ(store.data->next_cert_pem, new_root);
+  EXPECT_EQ(issue().back(), first_root);
+  EXPECT_EQ(versions_seen, (std::vector<uint64_t>{1, 2}));
+
+  clock->advance(9min);  // within the 10 min lead: nothing changes
+  ASSERT_TRUE(ca->check(&error)) << error;
+  EXPECT_EQ(issue().back(), first_root);
+  EXPECT_EQ(*store.saves, 2);
+
+  clock->advance(1min);  // the lead is over: the new root signs, the old one stays trusted
+  ASSERT_TRUE(ca->check(&error)) << error;
+  EXPECT_EQ(bundles.current()->roots_pem, (std::vector<std::string>{new_root, first_root}));
+  EXPECT_EQ(*store.saves, 3);
   EXPECT_EQ(store.data->previous_roots_pem, std::vector<std::string>{first_root});
+  EXPECT_TRUE(store.data->next_cert_pem.empty());
+  EXPECT_TRUE(store.data->next_key_pem.empty());
   auto new_leaf = issue();
-  EXPECT_EQ(new_leaf.back(), roots[0]);
+  EXPECT_EQ(new_leaf.back(), new_root);
   EXPECT_EQ(verify(old_leaf), "");
   EXPECT_EQ(verify(new_leaf), "");
-  EXPECT_EQ(versions_seen, (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(versions_seen, (std::vector<uint64_t>{1, 2, 3}));
 
   clock->advance(20h);  // the first root has expired: it leaves the bundle
   ASSERT_TRUE(ca->check(&error)) << error;
-  ASSERT_EQ(bundles.current()->roots_pem.size(), 1u);
-  EXPECT_EQ(bundles.current()->roots_pem[0], roots[0]);
+  EXPECT_EQ(bundles.current()->roots_pem, std::vector<std::string>{new_root});
   EXPECT_NE(verify(old_leaf), "");
   EXPECT_EQ(verify(issue()), "");
-  EXPECT_EQ(versions_seen.back(), 3u);
+  EXPECT_EQ(versions_seen.back(), 4u);
 }
 
-TEST_F(RotationTest, ReloadKeepsTheRootAndItsPredecessors) {
+TEST_F(RotationTest, AnExpiredRootIsReplacedWithoutWaiting) {
+  std::string error;
+  clock->advance(101h);  // expired while jibd was down: nothing to wait for
+  ASSERT_TRUE(ca->check(&error)) << error;
+  auto roots = bundles.current()->roots_pem;
+  ASSERT_EQ(roots.size(), 1u);
+  EXPECT_EQ(issue().back(), roots[0]);
+  EXPECT_EQ(verify(issue()), "");
+}
+
+TEST_F(RotationTest, ReloadKeepsTheRootTheNextRootAndThePredecessors) {
   std::string error;
   clock->advance(81h);
   ASSERT_TRUE(ca->check(&error));
   auto roots = bundles.current()->roots_pem;
+  ASSERT_EQ(roots.size(), 2u);
   Authority authority2(AuthorityOptions{}, clock);
   TrustBundlePublisher bundles2;
-  auto again =
-      SelfSignedCa::create({"cluster.local", "ec", 100h, 20h}, std::make_unique<MemoryStore>(store),
-                           clock, &authority2, &bundles2, &error);
+  auto again = SelfSignedCa::create({"cluster.local", "ec", 100h, 20h, 10min},
+                                    std::make_unique<MemoryStore>(store), clock, &authority2,
+                                    &bundles2, &error);
   ASSERT_TRUE(again) << error;
   EXPECT_EQ(bundles2.current()->roots_pem, roots);
   EXPECT_EQ(authority2.bundle()->root_pem(), roots[0]);
   EXPECT_EQ(*store.saves, 2);
+  // The next root made before the restart is the one that signs after the lead.
+  clock->advance(10min);
+  ASSERT_TRUE(again->check(&error)) << error;
+  EXPECT_EQ(authority2.bundle()->root_pem(), roots[1]);
+  EXPECT_EQ(bundles2.current()->roots_pem, (std::vector<std::string>{roots[1], roots[0]}));
 }
 
 TEST(FileCaStore, PersistsWithPrivateKeyMode) {
@@ -146,6 +177,33 @@ TEST(FileCaStore, PersistsWithPrivateKeyMode) {
   EXPECT_FALSE(
       SelfSignedCa::create({}, make_file_ca_store(dir.path() + "/state"), clock, &a2, &b2, &error));
   EXPECT_NE(error.find("does not match"), std::string::npos) << error;
+}
+
+TEST(FileCaStore, KeepsTheNextRootAndWritesTheWholeBundle) {
+  testing::TempDir dir;
+  auto store = make_file_ca_store(dir.path());
+  std::string error;
+  StoredCa ca{"KEY1\n", "ROOT1\n", {}, "KEY2\n", "ROOT2\n"};
+  ASSERT_TRUE(store->save(ca, &error)) << error;
+  struct stat st;
+  ASSERT_EQ(::stat((dir.path() + "/next-ca-key.pem").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  std::string bundle;
+  ASSERT_TRUE(read_file(dir.path() + "/root-cert.pem", &bundle, &error)) << error;
+  EXPECT_EQ(bundle, "ROOT1\nROOT2\n");
+  StoredCa got;
+  bool found = false;
+  ASSERT_TRUE(store->load(&got, &found, &error)) << error;
+  ASSERT_TRUE(found);
+  EXPECT_EQ(got.next_key_pem, "KEY2\n");
+  EXPECT_EQ(got.next_cert_pem, "ROOT2\n");
+  EXPECT_TRUE(got.previous_roots_pem.empty());
+
+  // After the switch the next-root files are empty and load as "no rotation under way".
+  ASSERT_TRUE(store->save({"KEY2\n", "ROOT2\n", {}, "", ""}, &error)) << error;
+  ASSERT_TRUE(store->load(&got, &found, &error)) << error;
+  EXPECT_TRUE(got.next_cert_pem.empty());
+  EXPECT_EQ(got.cert_pem, "ROOT2\n");
 }
 
 TEST(PluggedInCa, ChainRunsLeafIntermediateRoot) {

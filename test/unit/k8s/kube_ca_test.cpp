@@ -27,7 +27,7 @@ TEST(SecretCaStore, SavesWithIstiosKeysAndLoadsBack) {
   ASSERT_TRUE(store->load(&got, &found, &error)) << error;
   EXPECT_FALSE(found);
 
-  ASSERT_TRUE(store->save({"KEY", kCert1, {kCert2}}, &error)) << error;
+  ASSERT_TRUE(store->save({"KEY", kCert1, {kCert2}, "", ""}, &error)) << error;
   Result secret = client->get(resources::secrets(), "istio-system", kCaSecret);
   ASSERT_TRUE(secret.ok());
   std::string root;
@@ -42,9 +42,29 @@ TEST(SecretCaStore, SavesWithIstiosKeysAndLoadsBack) {
   EXPECT_EQ(got.previous_roots_pem, std::vector<std::string>{kCert2});
 
   // Rotation: an update of the same Secret.
-  ASSERT_TRUE(store->save({"KEY2", kCert2, {kCert1}}, &error)) << error;
+  ASSERT_TRUE(store->save({"KEY2", kCert2, {kCert1}, "", ""}, &error)) << error;
   ASSERT_TRUE(store->load(&got, &found, &error));
   EXPECT_EQ(got.cert_pem, kCert2);
+}
+
+TEST(SecretCaStore, KeepsTheNextRootOfARotationApartFromThePreviousOnes) {
+  auto client = std::make_shared<FakeKubeClient>();
+  auto store = make_secret_ca_store(client, {});
+  std::string error;
+  const std::string cert3 = "-----BEGIN CERTIFICATE-----\nCCC\n-----END CERTIFICATE-----\n";
+  ASSERT_TRUE(store->save({"KEY", kCert1, {kCert2}, "NEXTKEY", cert3}, &error)) << error;
+  Result secret = client->get(resources::secrets(), "istio-system", kCaSecret);
+  ASSERT_TRUE(secret.ok());
+  std::string root;
+  ASSERT_TRUE(base64_decode(secret.body["data"]["root-cert.pem"].get<std::string>(), &root));
+  EXPECT_EQ(root, kCert1 + cert3 + kCert2);  // the whole bundle, signing root first
+  ca::StoredCa got;
+  bool found = false;
+  ASSERT_TRUE(store->load(&got, &found, &error)) << error;
+  EXPECT_EQ(got.cert_pem, kCert1);
+  EXPECT_EQ(got.next_cert_pem, cert3);
+  EXPECT_EQ(got.next_key_pem, "NEXTKEY");
+  EXPECT_EQ(got.previous_roots_pem, std::vector<std::string>{kCert2});
 }
 
 TEST(SecretCaStore, NonLeaderWaitsForTheRootInsteadOfMakingOne) {
@@ -57,7 +77,7 @@ TEST(SecretCaStore, NonLeaderWaitsForTheRootInsteadOfMakingOne) {
   std::thread leader([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     std::string error;
-    make_secret_ca_store(client, {})->save({"KEY", kCert1, {}}, &error);
+    make_secret_ca_store(client, {})->save({"KEY", kCert1, {}, "", ""}, &error);
   });
   ca::StoredCa got;
   bool found = false;
