@@ -17,6 +17,7 @@
 #include "cmd/jibctl/config_files.h"
 #include "cmd/jibctl/flags.h"
 #include "mesh/snapshot.h"
+#include "xds/authz/normalized_path.h"
 #include "xds/inbound_filters.h"
 #include "xds/inbound_ports.h"
 #include "xds/mesh_view.h"
@@ -171,7 +172,7 @@ void choose_port(const CheckArgs& args, const xds::MeshView& view, AuthzReport* 
 xds::authz::RbacRequest make_request(const CheckArgs& args, const AuthzReport& report) {
   xds::authz::RbacRequest r;
   if (report.http) {
-    r.headers = {{":method", args.method}, {":path", args.path}};
+    r.headers = {{":method", args.method}, {":path", xds::authz::normalized_path(args.path)}};
     if (!args.host.empty()) r.headers.emplace_back(":authority", args.host);
     for (const auto& [name, value] : args.headers) {
       r.headers.emplace_back(name == "host" ? ":authority" : name, value);

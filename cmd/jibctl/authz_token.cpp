@@ -4,13 +4,12 @@
 #include <chrono>
 #include <sstream>
 
+#include "xds/authz/rbac_matchers.h"
+
 namespace jib::ctl {
 namespace {
 
 using Outcome = TokenCheck::Outcome;
-
-// As xds/authn configures jwt_authn's normalize_payload_in_metadata.
-constexpr const char* kSpaceDelimitedClaims[] = {"scope", "permission"};
 
 bool has_audience(const nlohmann::json& claims, const std::vector<std::string>& audiences) {
   if (audiences.empty()) return true;
@@ -62,8 +61,8 @@ TokenCheck check_token(const std::vector<const mesh::RequestAuthentication*>& po
 
 void add_verified_payload(const nlohmann::json& claims, xds::authz::RbacRequest* request) {
   nlohmann::json payload = claims;
-  for (const char* name : kSpaceDelimitedClaims) {
-    auto it = payload.find(name);
+  for (std::string_view name : xds::authz::kSpaceDelimitedClaims) {
+    auto it = payload.find(std::string(name));
     if (it == payload.end() || !it->is_string()) continue;
     std::istringstream words(it->get<std::string>());
     nlohmann::json list = nlohmann::json::array();

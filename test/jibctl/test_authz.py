@@ -103,6 +103,17 @@ def test_deny_stage_runs_first_and_dry_run_never_decides(check):
     assert (out["stage"], code) == ("ALLOW", 1)  # denied by the seed policy, not the dry run
 
 
+def test_paths_are_judged_after_normalization_as_envoy_does(check):
+    sleep = ["--to", "foo/httpbin-v1-abc", "--from", "cluster.local/ns/default/sa/sleep"]
+    # Envoy resolves dot segments first: /x/../admin/info meets DENY /admin*...
+    code, out = check(*sleep, "--path", "/x/../admin/info", claims=GOOGLE)
+    assert (code, out["stage"], out["policy"]) == \
+        (1, "DENY", "ns[foo]-policy[deny-admin]-rule[0]")
+    # ...and /admin/../info is /info, which the seed policy allows.
+    code, out = check(*sleep, "--path", "/admin/../info", claims=GOOGLE)
+    assert (code, out["status"]) == (0, 200), out
+
+
 def test_workloads_by_pod_workload_entry_and_labels(check):
     code, out = check("--to", "foo/httpbin-vm", "--method", "DELETE")
     assert out["workload"] == {"kind": "WorkloadEntry", "namespace": "foo", "name": "httpbin-vm",

@@ -8,10 +8,6 @@
 namespace jib::xds::authn {
 namespace {
 
-// Claims whose space-separated string value Envoy turns into a list in the metadata, so that
-// `request.auth.claims[scope]` matches one scope of "read write" (Istio's defaults).
-const std::vector<std::string> kSpaceDelimitedClaims = {"permission", "scope"};
-
 std::string key_set(const mesh::JWTRule& rule, const mesh::Snapshot& snapshot) {
   if (!rule.jwks.empty()) return rule.jwks;
   if (const std::string* fetched = snapshot.jwks(rule.jwks_uri)) return *fetched;
@@ -34,7 +30,8 @@ JwtProviderSpec provider(const mesh::JWTRule& rule, const mesh::Snapshot& snapsh
     out.claim_to_headers.push_back({claim.header, claim.claim});
   }
   out.payload_in_metadata = std::string(authz::kJwtPayloadKey);
-  out.space_delimited_claims = kSpaceDelimitedClaims;
+  out.space_delimited_claims.assign(std::begin(authz::kSpaceDelimitedClaims),
+                                    std::end(authz::kSpaceDelimitedClaims));
   return out;
 }
 

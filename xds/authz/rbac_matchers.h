@@ -20,6 +20,9 @@ using envoy::type::matcher::v3::StringMatcher;
 // requestPrincipals match: dynamic metadata of the filter, under one key for every provider.
 inline constexpr std::string_view kJwtAuthnFilter = "envoy.filters.http.jwt_authn";
 inline constexpr std::string_view kJwtPayloadKey = "payload";
+// Claims whose space-separated string value jwt_authn turns into a list in that payload, so
+// that `request.auth.claims[scope]` matches one scope of "read write" (Istio's defaults).
+inline constexpr std::string_view kSpaceDelimitedClaims[] = {"permission", "scope"};
 // Istio's name of a path template's uri_template extension (Envoy picks the matcher by the
 // type of its config: envoy.path.match.uri_template.uri_template_matcher).
 inline constexpr std::string_view kUriTemplateName = "uri-template";
