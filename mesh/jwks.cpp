@@ -59,3 +59,17 @@ std::string check_jwks(const std::string& text) {
 }
 
 }  // namespace jib::mesh
+
+namespace jib::mesh {
+
+std::optional<JwksSource> jwks_source(const JWTRule& rule) {
+  if (!rule.jwks.empty()) return std::nullopt;
+  if (!rule.jwks_uri.empty()) return JwksSource{rule.jwks_uri, false};
+  const std::string_view issuer = rule.issuer;
+  if (!issuer.starts_with("https://") && !issuer.starts_with("http://")) return std::nullopt;
+  std::string base(issuer);
+  while (base.ends_with('/')) base.pop_back();
+  return JwksSource{base + "/.well-known/openid-configuration", true};
+}
+
+}  // namespace jib::mesh

@@ -63,19 +63,25 @@ def key_set(*keys):
 
 class JwksServer:
     """HTTP server on 127.0.0.1 answering every GET with the current key set (JSON), or 503
-    while `failing` is set."""
+    while `failing` is set; as an OpenID provider whose issuer is `base`, it also serves the
+    discovery document naming `uri`."""
 
     def __init__(self, jwks=None):
         self.jwks = jwks or {"keys": []}
         self.failing = False
         self.gets = 0
+        self.paths = []
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 server.gets += 1
+                server.paths.append(self.path)
                 if server.failing:
                     status, body = 503, b"unavailable"
+                elif self.path == "/.well-known/openid-configuration":
+                    status, body = 200, json.dumps({"issuer": server.base,
+                                                    "jwks_uri": server.uri}).encode()
                 else:
                     status, body = 200, json.dumps(server.jwks).encode()
                 self.send_response(status)
@@ -90,7 +96,8 @@ class JwksServer:
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
-        self.uri = f"http://127.0.0.1:{self.port}/jwks.json"
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.uri = f"{self.base}/jwks.json"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 

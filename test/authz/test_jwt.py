@@ -169,6 +169,17 @@ def test_jwks_key_rotation_without_restart(workload, jwks_server, rsa_key):
     w.assert_no_nack()
 
 
+def test_issuer_without_key_set_is_resolved_by_openid_discovery(workload, jwks_server, rsa_key):
+    # No jwks and no jwksUri: like istiod, jibd reads <issuer>/.well-known/openid-configuration
+    # and fetches the key set its jwks_uri names.
+    issuer = jwks_server.base
+    w = workload([request_authentication(jwt_rule(issuer=issuer))])
+    w.wait_status(200, token=rsa_key.token(issuer=issuer))
+    assert jwks_server.paths[:2] == ["/.well-known/openid-configuration", "/jwks.json"]
+    assert w.status(token=SigningKey(rsa_key.kid, "RS256").token(issuer=issuer)) == 401
+    w.assert_no_nack()
+
+
 def test_unreachable_jwks_uri_refuses_tokens_until_fetched(workload, jwks_server, rsa_key):
     jwks_server.failing = True
     w = workload([request_authentication(jwt_rule(jwks_uri=jwks_server.uri))])

@@ -1,5 +1,7 @@
 #include "xds/authn/jwks_fetcher.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <vector>
 
@@ -13,24 +15,41 @@ constexpr std::string_view kLog = "jwks";
 
 // The jwksUris of every JWT rule without an inline key set, each with the longest timeout
 // asked for it.
-std::map<std::string, std::chrono::milliseconds> wanted_uris(const mesh::StoreState& state,
-                                                             std::chrono::milliseconds fallback) {
-  std::map<std::string, std::chrono::milliseconds> out;
+std::map<std::string, JwksSourceSpec> wanted_sources(const mesh::StoreState& state,
+                                                     std::chrono::milliseconds fallback) {
+  std::map<std::string, JwksSourceSpec> out;
   const mesh::ConfigKey first{"RequestAuthentication", "", ""};
   for (auto it = state.objects.lower_bound(first);
        it != state.objects.end() && it->first.kind == first.kind; ++it) {
     const auto* ra = std::get_if<mesh::RequestAuthentication>(it->second.get());
     if (ra == nullptr) continue;
     for (const auto& rule : ra->jwt_rules) {
-      if (rule.jwks_uri.empty() || !rule.jwks.empty()) continue;
+      const auto source = mesh::jwks_source(rule);
+      if (!source) continue;
       auto timeout = rule.timeout
                          ? std::chrono::duration_cast<std::chrono::milliseconds>(*rule.timeout)
                          : fallback;
-      auto [slot, added] = out.emplace(rule.jwks_uri, timeout);
-      if (!added) slot->second = std::max(slot->second, timeout);
+      auto [slot, added] =
+          out.emplace(source->uri, JwksSourceSpec{timeout, source->openid_discovery});
+      if (!added) slot->second.timeout = std::max(slot->second.timeout, timeout);
     }
   }
   return out;
+}
+
+// The key set named by an OpenID discovery document (its `jwks_uri`), in two fetches.
+JwksFetchResult discover(const JwksFetchFn& fetch, const std::string& uri,
+                         std::chrono::milliseconds timeout) {
+  JwksFetchResult doc = fetch(uri, timeout);
+  if (!doc.ok) return doc;
+  const auto json = nlohmann::json::parse(doc.body, nullptr, /*allow_exceptions=*/false);
+  const auto jwks_uri = json.is_object() ? json.find("jwks_uri") : json.end();
+  if (!json.is_object() || jwks_uri == json.end() || !jwks_uri->is_string()) {
+    return {false, "", "the OpenID configuration has no \"jwks_uri\""};
+  }
+  JwksFetchResult keys = fetch(jwks_uri->get<std::string>(), timeout);
+  if (!keys.ok) keys.error = jwks_uri->get<std::string>() + ": " + keys.error;
+  return keys;
 }
 
 }  // namespace
@@ -52,7 +71,7 @@ JwksFetcher::JwksFetcher(JwksFetcherOptions options, JwksFetchFn fetch, PublishF
 JwksFetcher::~JwksFetcher() { stop(); }
 
 void JwksFetcher::watch(const mesh::StoreState& state) {
-  auto wanted = wanted_uris(state, options_.default_timeout);
+  auto wanted = wanted_sources(state, options_.default_timeout);
   {
     std::lock_guard lock(mutex_);
     for (auto it = sources_.begin(); it != sources_.end();) {
@@ -65,13 +84,13 @@ void JwksFetcher::watch(const mesh::StoreState& state) {
       it = sources_.erase(it);
     }
     const BackoffOptions backoff{options_.retry, options_.refresh, 2.0, 0.5};
-    for (const auto& [uri, timeout] : wanted) {
+    for (const auto& [uri, want] : wanted) {
       auto it = sources_.find(uri);
       if (it != sources_.end()) {
-        it->second.timeout = timeout;
+        it->second.want = want;
         continue;
       }
-      sources_.emplace(uri, Source{timeout, std::nullopt, Clock::now(), Backoff(backoff)});
+      sources_.emplace(uri, Source{want, std::nullopt, Clock::now(), Backoff(backoff)});
     }
     woken_ = true;
   }
@@ -101,11 +120,11 @@ void JwksFetcher::run() {
   while (!stopping_) {
     woken_ = false;
     const auto now = Clock::now();
-    std::vector<std::pair<std::string, std::chrono::milliseconds>> due;
+    std::vector<std::pair<std::string, JwksSourceSpec>> due;
     auto next = Clock::time_point::max();
     for (const auto& [uri, source] : sources_) {
       if (source.next_fetch <= now) {
-        due.emplace_back(uri, source.timeout);
+        due.emplace_back(uri, source.want);
       } else {
         next = std::min(next, source.next_fetch);
       }
@@ -113,7 +132,10 @@ void JwksFetcher::run() {
     if (!due.empty()) {
       lock.unlock();
       std::vector<JwksFetchResult> results;
-      for (const auto& [uri, timeout] : due) results.push_back(fetch_(uri, timeout));
+      for (const auto& [uri, want] : due) {
+        results.push_back(want.openid_discovery ? discover(fetch_, uri, want.timeout)
+                                                : fetch_(uri, want.timeout));
+      }
       lock.lock();
       for (size_t i = 0; i < due.size(); ++i) {
         if (apply(due[i].first, results[i], Clock::now())) dirty_ = true;

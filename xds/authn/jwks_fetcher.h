@@ -1,5 +1,6 @@
-// Fetches the JSON Web Key Sets that RequestAuthentications name by `jwksUri`, as istiod does by
-// default, so that proxies get them inline (local_jwks) and never fetch them themselves.
+// Fetches the JSON Web Key Sets that RequestAuthentications name by `jwksUri` (or, without one,
+// through their issuer's OpenID discovery document), as istiod does by default, so that proxies
+// get them inline (local_jwks) and never fetch them themselves.
 //
 // Data flow, one way: store states -> watch() -> the set of URIs to fetch -> fetches on the
 // fetcher's own thread -> a new JwksByUri map -> `publish` (jibd hands it to the push queue,
@@ -36,6 +37,13 @@ struct JwksFetchResult {
   std::string error;  // when not
 };
 
+// What a source needs: the longest `timeout` of the rules naming it, and whether its URI is an
+// OpenID discovery document (see mesh::jwks_source) rather than the key set itself.
+struct JwksSourceSpec {
+  std::chrono::milliseconds timeout;
+  bool openid_discovery = false;
+};
+
 // One GET of `uri`, bounded by `timeout`. Called on the fetcher's thread.
 using JwksFetchFn =
     std::function<JwksFetchResult(const std::string& uri, std::chrono::milliseconds timeout)>;
@@ -60,9 +68,9 @@ class JwksFetcher {
               metrics::Registry* registry = nullptr);
   ~JwksFetcher();  // stops
 
-  // Any thread. The URIs of this state's JWT rules that have no inline key set, each with the
-  // longest `timeout` among the rules naming it: new ones are fetched at once, ones no longer
-  // named are forgotten with their key sets.
+  // Any thread. The sources of this state's JWT rules that have no inline key set
+  // (mesh::jwks_source), each with the longest `timeout` among the rules naming it: new ones
+  // are fetched at once, ones no longer named are forgotten with their key sets.
   void watch(const mesh::StoreState& state);
 
   void start();
@@ -74,7 +82,7 @@ class JwksFetcher {
  private:
   using Clock = std::chrono::steady_clock;
   struct Source {
-    std::chrono::milliseconds timeout;
+    JwksSourceSpec want;
     std::optional<std::string> jwks;  // the last key set fetched
     Clock::time_point next_fetch;
     Backoff backoff;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "mesh/jwks.h"
 #include "xds/authn/jwt_authn_config.h"
 #include "xds/authz/rbac_matchers.h"
 
@@ -10,7 +11,8 @@ namespace {
 
 std::string key_set(const mesh::JWTRule& rule, const mesh::Snapshot& snapshot) {
   if (!rule.jwks.empty()) return rule.jwks;
-  if (const std::string* fetched = snapshot.jwks(rule.jwks_uri)) return *fetched;
+  const auto source = mesh::jwks_source(rule);
+  if (const std::string* fetched = source ? snapshot.jwks(source->uri) : nullptr) return *fetched;
   return unfetched_jwks();
 }
 

@@ -179,6 +179,31 @@ TEST_F(FetcherTest, BodyThatIsNotAKeySetCountsAsAFailure) {
   EXPECT_EQ(counter("pilot_jwks_resolver_network_fetch_fail_total"), 2u);
 }
 
+TEST_F(FetcherTest, IssuerWithoutKeySetOrUriIsResolvedByOpenIdDiscovery) {
+  const std::string discovery = "https://idp.example/.well-known/openid-configuration";
+  net_.script(discovery, {ok(R"({"issuer": "https://idp.example/", "jwks_uri": ")" +
+                             std::string(kUri) + R"("})")});
+  net_.script(kUri, {ok(kKeysA)});
+  start();
+  // A trailing slash on the issuer is not doubled; an issuer that is no URL is not looked up.
+  fetcher_->watch(*state_with_rules("  - issuer: https://idp.example/\n  - issuer: plain-name\n"));
+  auto jwks = wait_published([&](const mesh::JwksByUri& m) { return m.contains(discovery); });
+  EXPECT_EQ(*jwks, (mesh::JwksByUri{{discovery, kKeysA}}));
+  for (const auto& call : net_.calls()) {
+    EXPECT_TRUE(call.first == discovery || call.first == kUri) << call.first;
+  }
+}
+
+TEST_F(FetcherTest, DiscoveryDocumentWithoutJwksUriIsAFailure) {
+  const std::string discovery = "https://idp.example/.well-known/openid-configuration";
+  net_.script(discovery, {ok(R"({"issuer": "https://idp.example"})")});
+  start({.refresh = 1h, .retry = 20ms});
+  fetcher_->watch(*state_with_rules("  - issuer: https://idp.example\n"));
+  wait_for([&] { return counter("pilot_jwks_resolver_network_fetch_fail_total") >= 2; });
+  EXPECT_EQ(net_.calls_to(kUri), 0u);
+  EXPECT_TRUE(fetcher_->current()->empty());
+}
+
 TEST_F(FetcherTest, FailedRefreshKeepsTheLastKeySet) {
   net_.script(kUri, {ok(kKeysA), failed()});
   start();

@@ -231,6 +231,17 @@ TEST(JwtAuthn, UnfetchedJwksUriRefusesEveryToken) {
   EXPECT_NE(jwks, kJwks);
 }
 
+TEST(JwtAuthn, IssuerAloneUsesTheKeySetFoundByOpenIdDiscovery) {
+  const std::string yaml =
+      std::string(kWorkload) +
+      request_authentication("jwt", "ns-b", "  - issuer: https://idp.example\n");
+  auto fetched = snapshot(yaml, {{"https://idp.example/.well-known/openid-configuration", kJwks}});
+  EXPECT_EQ(jwt_config(*fetched)["providers"]["origins-0"]["local_jwks"]["inline_string"], kJwks);
+  auto unfetched = snapshot(yaml, {});
+  EXPECT_EQ(jwt_config(*unfetched)["providers"]["origins-0"]["local_jwks"]["inline_string"],
+            authn::unfetched_jwks());
+}
+
 TEST(JwtAuthn, UnfetchedJwksIsAWellFormedRsaKey) {
   // Envoy refuses (NACKs) a key set whose RSA key its BoringSSL will not load: it must be a
   // real public key, 2048 bits with an odd modulus, not just any base64url text.
