@@ -80,8 +80,8 @@ void PushQueue::run() {
     mesh::TrustRootsPtr roots = trust_roots_;
     mesh::JwksByUriPtr jwks = jwks_;
     lock.unlock();
-    auto snapshot =
-        mesh::Snapshot::build(state, options_.mesh_config, std::move(roots), std::move(jwks));
+    auto snapshot = mesh::Snapshot::build(state, options_.mesh_config.resolve(*state),
+                                          std::move(roots), std::move(jwks));
     log::info("push", "snapshot for generation ", state->generation, ", ", changed.size(),
               " changed objects");
     push_(std::move(snapshot), changed);

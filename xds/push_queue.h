@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "mesh/config_store.h"
+#include "mesh/mesh_config_source.h"
 #include "mesh/snapshot.h"
 
 namespace jib::xds {
@@ -17,7 +18,7 @@ namespace jib::xds {
 struct PushQueueOptions {
   std::chrono::milliseconds quiet{100};
   std::chrono::milliseconds max_delay{1000};
-  mesh::MeshConfigPtr mesh_config;  // every snapshot is built with it; null: Istio's defaults
+  mesh::MeshConfigSource mesh_config;  // resolved against each state the snapshot is built from
 };
 
 class PushQueue {

@@ -36,26 +36,30 @@ int wait_for_signal() {
   return signal;
 }
 
-// MeshConfig from --mesh-config, or Istio's defaults. Its trustDomain is the CA's unless
-// --ca-trust-domain says otherwise. Null after logging the errors.
-mesh::MeshConfigPtr load_mesh_config(const Options& options, ca::CaServerOptions* ca_options) {
+// MeshConfig from --mesh-config, else from the istio ConfigMap (in the store), else Istio's
+// defaults. The file's trustDomain is the CA's unless --ca-trust-domain says otherwise; the
+// defaults carry the CA's. False after logging the errors.
+bool load_mesh_config(const Options& options, ca::CaServerOptions* ca_options,
+                      mesh::MeshConfigSource* source) {
   if (options.mesh_config_file.empty()) {
     auto config = std::make_shared<mesh::MeshConfig>();
     config->trust_domain = ca_options->trust_domain;
-    return config;
+    source->defaults = std::move(config);
+    return true;
   }
   mesh::MeshConfigResult result = mesh::load_mesh_config_file(options.mesh_config_file);
   for (const auto& warning : result.warnings) log::warn(kLog, warning.str());
   if (!result.ok()) {
     for (const auto& e : result.errors) log::error(kLog, e.str());
-    return nullptr;
+    return false;
   }
   if (ca_options->trust_domain == ca::CaServerOptions().trust_domain) {
     ca_options->trust_domain = result.config.trust_domain;
   }
   log::info(kLog, "mesh config from ", options.mesh_config_file, ": trust domain ",
             result.config.trust_domain, ", root namespace ", result.config.root_namespace);
-  return std::make_shared<const mesh::MeshConfig>(std::move(result.config));
+  source->file = std::make_shared<const mesh::MeshConfig>(std::move(result.config));
+  return true;
 }
 
 int run(const Options& options, ca::CaServerOptions ca_options) {
@@ -69,8 +73,9 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
   std::atomic<bool> ready{false};
   mesh::ConfigStore store;
   std::string error;
-  auto mesh_config = load_mesh_config(options, &ca_options);
-  if (!mesh_config) return 1;
+  mesh::MeshConfigSource mesh_config;
+  mesh_config.ns = options.control_plane_namespace;
+  if (!load_mesh_config(options, &ca_options, &mesh_config)) return 1;
   std::unique_ptr<mesh::FileSource> files;
   std::unique_ptr<KubeMode> kube;
   if (options.kube) {
@@ -88,8 +93,8 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
   }
 
   xds::XdsMetrics metrics(metrics::Registry::global());
-  auto initial =
-      std::make_shared<const xds::PushContext>(mesh::Snapshot::build(store.state(), mesh_config));
+  auto initial = std::make_shared<const xds::PushContext>(
+      mesh::Snapshot::build(store.state(), mesh_config.resolve(*store.state())));
   xds::AdsServer ads(initial, metrics);
   xds::PushQueue queue({options.debounce, options.debounce_max, mesh_config},
                        [&](mesh::SnapshotPtr snapshot, const std::set<mesh::ConfigKey>&) {

@@ -17,7 +17,9 @@ constexpr const char* kUsage = R"(usage: jibd --config-dir DIR [flags]
   --config-dir DIR      directory of Istio YAML to serve (watched for changes)
   --bind ADDR           address to listen on (default 0.0.0.0)
   --mesh-config FILE    MeshConfig, YAML or JSON (trustDomain, rootNamespace, enableAutoMtls,
-                        ...); Istio's defaults for what it leaves out
+                        ...); Istio's defaults for what it leaves out. Without it, the `mesh`
+                        key of the istio ConfigMap in the control plane namespace (config
+                        dir or cluster), re-read whenever it changes
   --xds-port N          plaintext ADS gRPC port (default 15010; 0 picks a free port)
   --http-port N         /ready, /metrics and /debug/* (default 15014; 0 picks a free port)
   --ca-port N           CA and secure xDS port (default 15012; 0 picks a free port)

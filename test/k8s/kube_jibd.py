@@ -4,6 +4,9 @@
       -> KubeJibd: jibd --kubeconfig (admin's by default) on free loopback ports, CA port real
          (TLS, serving SAN 127.0.0.1), its own CA state dir, POD_NAME=name (its lease identity);
          stopped at teardown, log tail printed on failure.
+The mesh's istio ConfigMap (created if absent) turns auto mTLS off: the Envoys of these tests
+run without an agent, so nothing would serve them the workload certificate that an mTLS
+cluster waits for (as under Istio); test/mtls covers mTLS.
 Helpers: lease_holder(cluster), ca_root_pems(cluster), configz_names(jibd, kind, ns),
          ca_client(jibd, cluster) -> ca.jibca.CaClient.
 Import the fixture into a test module with `from k8s.kube_jibd import kube_jibd  # noqa: F401`.
@@ -46,6 +49,7 @@ def kube_jibd(request, tmp_path, kube_cluster):
     started = []
 
     def start(kubeconfig=None, name=None, wait_ready=True, leader_election=True, extra_args=()):
+        _ensure_mesh_config(kube_cluster)
         binary = jibd_binary()
         if not os.access(binary, os.X_OK):
             pytest.fail(f"jibd binary not found at {binary} (set JIB_BUILD to a build dir)")
@@ -65,6 +69,16 @@ def kube_jibd(request, tmp_path, kube_cluster):
         if failed:
             print(f"\n===== {j.name_} (pid {j.pid}, exit {j.returncode}) log {j.log_path} =====")
             print(j.tail(80))
+
+
+def _ensure_mesh_config(cluster):
+    path = f"/api/v1/namespaces/{CONTROL_PLANE_NS}/configmaps"
+    if cluster.exists(f"{path}/istio"):
+        return
+    cluster.api("POST", path, {"apiVersion": "v1", "kind": "ConfigMap",
+                               "metadata": {"name": "istio", "namespace": CONTROL_PLANE_NS},
+                               "data": {"mesh": "enableAutoMtls: false\n"}},
+                expect=(201, 409))
 
 
 def lease_holder(cluster):

@@ -1,0 +1,24 @@
+// Which MeshConfig jibd builds snapshots with, as istiod picks it: a --mesh-config file when
+// given; otherwise the `mesh` key of the `istio` ConfigMap in the control plane's namespace,
+// read from the store like any object, so that editing it is pushed like any change; otherwise
+// Istio's defaults.
+#pragma once
+
+#include <string>
+
+#include "mesh/config_store.h"
+#include "mesh/snapshot.h"
+
+namespace jib::mesh {
+
+struct MeshConfigSource {
+  MeshConfigPtr file;               // from --mesh-config; wins over the ConfigMap when set
+  MeshConfigPtr defaults;           // without file and ConfigMap
+  std::string ns = "istio-system";  // where the istio ConfigMap is read
+
+  // A ConfigMap that does not parse never reaches the store (sources validate it), so what is
+  // found here is used as it is.
+  MeshConfigPtr resolve(const StoreState& state) const;
+};
+
+}  // namespace jib::mesh

@@ -1,0 +1,58 @@
+#include "mesh/mesh_config_source.h"
+
+#include <gtest/gtest.h>
+
+#include "mesh/parse.h"
+
+namespace jib::mesh {
+namespace {
+
+StoreStatePtr state_of(const std::string& yaml) {
+  ParseResult r = parse_and_validate(yaml, "state.yaml");
+  EXPECT_TRUE(r.errors.empty());
+  ConfigStore store;
+  store.apply(Batch{r.objects, {}});
+  return store.state();
+}
+
+const char* kIstioConfigMap = R"(
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio, namespace: istio-system}
+data:
+  mesh: |
+    enableAutoMtls: false
+    rootNamespace: mesh-root
+)";
+
+MeshConfigSource source_with_defaults() {
+  MeshConfigSource source;
+  auto defaults = std::make_shared<MeshConfig>();
+  defaults->trust_domain = "ca.example";
+  source.defaults = defaults;
+  return source;
+}
+
+TEST(MeshConfigSource, TheIstioConfigMapOfTheControlPlaneNamespace) {
+  auto config = source_with_defaults().resolve(*state_of(kIstioConfigMap));
+  EXPECT_FALSE(config->enable_auto_mtls);
+  EXPECT_EQ(config->root_namespace, "mesh-root");
+}
+
+TEST(MeshConfigSource, DefaultsWithoutItOrInAnotherNamespace) {
+  auto source = source_with_defaults();
+  EXPECT_EQ(source.resolve(*state_of("")), source.defaults);
+  source.ns = "jib-system";
+  EXPECT_EQ(source.resolve(*state_of(kIstioConfigMap)), source.defaults);
+}
+
+TEST(MeshConfigSource, AFileWinsOverTheConfigMap) {
+  auto source = source_with_defaults();
+  auto file = std::make_shared<MeshConfig>();
+  file->root_namespace = "from-file";
+  source.file = file;
+  EXPECT_EQ(source.resolve(*state_of(kIstioConfigMap))->root_namespace, "from-file");
+}
+
+}  // namespace
+}  // namespace jib::mesh
