@@ -46,6 +46,7 @@ bool SelfSignedCa::install(const StoredCa& stored, std::string* error) {
 
 bool SelfSignedCa::check(std::string* error) {
   std::lock_guard lock(mu_);
+  adopt_stored();
   TimePoint now = clock_->now();
   StoredCa next = stored_;
   // Old roots are only needed while certificates they signed can still be valid.
@@ -83,6 +84,29 @@ bool SelfSignedCa::check(std::string* error) {
   // Persist first: a root that signed certificates but was not saved would be lost at restart.
   if (!store_->save(next, error)) return false;
   return install(next, error);
+}
+
+void SelfSignedCa::adopt_stored() {
+  // Another replica sharing the store (the istio-ca-secret Secret) may have rotated the root;
+  // its state wins, or this replica would keep signing with a root it alone still has. A save
+  // racing that replica's fails (the Secret's resourceVersion) and is adopted at the next check.
+  StoredCa stored;
+  bool found = false;
+  std::string error;
+  if (!store_->load(&stored, &found, &error)) {
+    log::warn("ca", "cannot re-read the stored CA, keeping the root in use: ", error);
+    return;
+  }
+  if (!found ||
+      (stored.cert_pem == stored_.cert_pem && stored.next_cert_pem == stored_.next_cert_pem &&
+       stored.previous_roots_pem == stored_.previous_roots_pem)) {
+    return;
+  }
+  if (!install(stored, &error)) {
+    log::warn("ca", "the stored CA changed but cannot be used, keeping the root in use: ", error);
+    return;
+  }
+  log::info("ca", "adopted the CA roots stored by another replica");
 }
 
 bool SelfSignedCa::next_root_may_sign(const std::string& next_pem, X509* current,

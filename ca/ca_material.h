@@ -36,8 +36,9 @@ class SelfSignedCa {
 
   // Makes a new root once the current one is within renew_before of expiry, trusted at once but
   // signing only trust_lead later (the old root stays in the bundle until it expires), and
-  // drops expired old roots. Returns false with *error if a step was due but failed; the
-  // current root then keeps signing. Called periodically.
+  // drops expired old roots; first adopts what another replica stored. Returns false with
+  // *error if a step was due but failed; the current root then keeps signing. Called
+  // periodically.
   bool check(std::string* error);
 
  private:
@@ -48,6 +49,7 @@ class SelfSignedCa {
         authority_(a),
         bundles_(b) {}
   bool install(const StoredCa& stored, std::string* error);
+  void adopt_stored();
   bool next_root_may_sign(const std::string& next_pem, X509* current, TimePoint now) const;
 
   SelfSignedOptions options_;

@@ -146,6 +146,51 @@ TEST_F(RotationTest, ReloadKeepsTheRootTheNextRootAndThePredecessors) {
   EXPECT_EQ(bundles2.current()->roots_pem, (std::vector<std::string>{roots[1], roots[0]}));
 }
 
+TEST_F(RotationTest, AReplicaAdoptsTheRootsAnotherReplicaStored) {
+  // Two replicas on one store (the istio-ca-secret Secret on Kubernetes).
+  std::string error;
+  Authority authority2(AuthorityOptions{}, clock);
+  TrustBundlePublisher bundles2;
+  auto replica = SelfSignedCa::create({"cluster.local", "ec", 100h, 20h, 10min},
+                                      std::make_unique<MemoryStore>(store), clock, &authority2,
+                                      &bundles2, &error);
+  ASSERT_TRUE(replica) << error;
+  clock->advance(81h);
+  ASSERT_TRUE(ca->check(&error)) << error;  // this one makes the next root
+  const auto roots = bundles.current()->roots_pem;
+  ASSERT_EQ(roots.size(), 2u);
+  ASSERT_TRUE(replica->check(&error)) << error;  // the other takes it instead of its own
+  EXPECT_EQ(bundles2.current()->roots_pem, roots);
+  EXPECT_EQ(*store.saves, 2);
+  clock->advance(10min);
+  ASSERT_TRUE(replica->check(&error)) << error;  // either may promote it...
+  ASSERT_TRUE(ca->check(&error)) << error;       // ...and the other follows
+  EXPECT_EQ(authority.bundle()->root_pem(), roots[1]);
+  EXPECT_EQ(authority2.bundle()->root_pem(), roots[1]);
+  EXPECT_EQ(*store.saves, 3);
+}
+
+TEST(FileCaStore, ChecksWithoutChangesNeitherSaveNorRepublish) {
+  testing::TempDir dir;
+  auto clock = std::make_shared<FakeClock>(std::chrono::system_clock::now());
+  Authority a(AuthorityOptions{}, clock);
+  TrustBundlePublisher b;
+  std::vector<uint64_t> versions;
+  b.subscribe([&](TrustBundlePtr bundle) { versions.push_back(bundle->version); });
+  std::string error;
+  auto ca = SelfSignedCa::create({"cluster.local", "ec", 100h, 20h, 10min},
+                                 make_file_ca_store(dir.path()), clock, &a, &b, &error);
+  ASSERT_TRUE(ca) << error;
+  clock->advance(81h);
+  ASSERT_TRUE(ca->check(&error)) << error;
+  clock->advance(10min);
+  ASSERT_TRUE(ca->check(&error)) << error;  // the next root signs; two roots in the bundle
+  ASSERT_EQ(b.current()->roots_pem.size(), 2u);
+  const auto seen = versions;
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(ca->check(&error)) << error;
+  EXPECT_EQ(versions, seen);  // what was read back is what was written
+}
+
 TEST(FileCaStore, PersistsWithPrivateKeyMode) {
   testing::TempDir dir;
   auto clock = std::make_shared<SystemClock>();
