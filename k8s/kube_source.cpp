@@ -74,16 +74,7 @@ std::optional<mesh::ConfigObject> KubeSource::convert(const nlohmann::json& obje
     return std::nullopt;
   }
   if (parsed.objects.size() != 1) return std::nullopt;
-  mesh::ConfigObject out = std::move(parsed.objects.front());
-  if (const auto* cm = std::get_if<mesh::ConfigMap>(&out)) {
-    mesh::MeshConfigResult mesh_config = mesh::mesh_config_from_config_map(*cm);
-    if (!mesh_config.ok()) {
-      for (const auto& e : mesh_config.errors) log::error(kLog, e.str());
-      errors_ += mesh_config.errors.size();
-      return std::nullopt;
-    }
-  }
-  return out;
+  return std::move(parsed.objects.front());
 }
 
 void KubeSource::on_event(const Resource& resource, const InformerEvent& event) {

@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "mesh/mesh_config.h"
 #include "mesh/validate.h"
 
 namespace jib::mesh::detail {
@@ -313,6 +314,10 @@ void validate_config_map(const ConfigMap& cm, Reporter& report) {
     if (cm.data.contains(k)) report("binaryData." + k, "key " + in_quotes(k) + " is also in data");
   }
   if (bytes > kMaxDataBytes) report("data", "ConfigMap data is larger than 1 MiB");
+  // The mesh's own config: refused here like any bad object, so the last good one stays.
+  if (cm.meta.name == kMeshConfigMapName) {
+    for (const auto& e : mesh_config_from_config_map(cm).errors) report(e.field, e.message);
+  }
 }
 
 }  // namespace jib::mesh::detail

@@ -39,13 +39,14 @@ def test_istio_config_map_sets_the_mesh_config_and_its_changes_are_pushed(
     config_dir.write("mesh.yaml", _mesh_config_map("enableAutoMtls: true\n"))
     wait_until(lambda: _tls_matches(e) == ["tlsMode-istio", "tlsMode-disabled"], 10,
                "auto mTLS turned on by the ConfigMap")
-    # A bad mesh config is refused by name, and the last good one stays in force.
-    config_dir.write("mesh.yaml", _mesh_config_map("connectTimeout: 0s\n"))
-    wait_until(lambda: "ConfigMap istio-system/istio" in "\n".join(j.log_lines("error")), 10,
-               "jibd reports the bad ConfigMap")
-    assert _tls_matches(e) == ["tlsMode-istio", "tlsMode-disabled"]
     config_dir.write("mesh.yaml", _mesh_config_map("enableAutoMtls: false\n"))
     wait_until(lambda: _tls_matches(e) == [], 10, "auto mTLS off again")
+    # A bad mesh config is refused by name and field, and the last good one stays in force
+    # (Istio's defaults would turn auto mTLS on).
+    config_dir.write("mesh.yaml", _mesh_config_map("enableAutoMtls: true\nconnectTimeout: 0s\n"))
+    wait_until(lambda: "ConfigMap istio-system/istio: data.mesh.connectTimeout" in
+               "\n".join(j.log_lines("error")), 10, "jibd reports the bad ConfigMap")
+    assert _tls_matches(e) == []
     config_dir.file("mesh.yaml").unlink()  # Istio's defaults: auto mTLS on
     wait_until(lambda: _tls_matches(e) == ["tlsMode-istio", "tlsMode-disabled"], 10,
                "Istio's defaults once the ConfigMap is gone")

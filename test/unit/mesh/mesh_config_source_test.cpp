@@ -54,5 +54,25 @@ TEST(MeshConfigSource, AFileWinsOverTheConfigMap) {
   EXPECT_EQ(source.resolve(*state_of(kIstioConfigMap))->root_namespace, "from-file");
 }
 
+TEST(MeshConfigSource, ABadMeshConfigIsRefusedWithTheConfigMapLikeAnyBadObject) {
+  const std::string bad = R"(
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio, namespace: istio-system}
+data:
+  mesh: |
+    connectTimeout: 0s
+)";
+  ParseResult r = parse_and_validate(bad, "mesh.yaml");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].object, "ConfigMap istio-system/istio");
+  EXPECT_EQ(r.errors[0].field, "data.mesh.connectTimeout");
+  EXPECT_TRUE(r.objects.empty());
+  // Only the ConfigMap named istio holds MeshConfig.
+  std::string other = bad;
+  other.replace(other.find("name: istio"), 11, "name: other");
+  EXPECT_TRUE(parse_and_validate(other, "other.yaml").errors.empty());
+}
+
 }  // namespace
 }  // namespace jib::mesh
