@@ -6,6 +6,15 @@
 #include "ca/root_ca.h"
 
 namespace jib::ca {
+namespace {
+
+// The same roots in the same roles (keys follow their certificates).
+bool same_roots(const StoredCa& a, const StoredCa& b) {
+  return a.cert_pem == b.cert_pem && a.next_cert_pem == b.next_cert_pem &&
+         a.previous_roots_pem == b.previous_roots_pem;
+}
+
+}  // namespace
 
 std::unique_ptr<SelfSignedCa> SelfSignedCa::create(SelfSignedOptions options, CaStorePtr store,
                                                    ClockPtr clock, Authority* authority,
@@ -38,9 +47,19 @@ bool SelfSignedCa::install(const StoredCa& stored, std::string* error) {
   auto bundle =
       KeyCertBundle::create(stored.key_pem, stored.cert_pem, "", stored.cert_pem, now, error);
   if (!bundle) return false;
+  StoredCa checked = stored;
+  std::string next_error;
+  if (!checked.next_cert_pem.empty() &&
+      !KeyCertBundle::create(checked.next_key_pem, checked.next_cert_pem, "", checked.next_cert_pem,
+                             now, &next_error)) {
+    // Never in the bundle, nor signing later: check() makes another in its place.
+    log::warn("ca", "dropping the stored next root CA: ", next_error);
+    checked.next_cert_pem.clear();
+    checked.next_key_pem.clear();
+  }
   authority_->set_bundle(bundle);
-  bundles_->publish(stored.roots());
-  stored_ = stored;
+  bundles_->publish(checked.roots());
+  stored_ = std::move(checked);
   return true;
 }
 
@@ -59,16 +78,18 @@ bool SelfSignedCa::check(std::string* error) {
     *error = "current root does not parse";
     return false;
   }
-  if (next.next_cert_pem.empty() && not_after(current.get()) - now <= options_.renew_before) {
+  X509Ptr next_root = next.next_cert_pem.empty() ? nullptr : cert_from_pem(next.next_cert_pem);
+  if (!next_root && not_after(current.get()) - now <= options_.renew_before) {
     RootCa root = make_self_signed_root(options_.key_kind, options_.trust_domain, now,
                                         options_.root_ttl, error);
     if (!root.key) return false;
     next.next_key_pem = key_to_pem(root.key.get());
     next.next_cert_pem = cert_to_pem(root.cert.get());
+    next_root = std::move(root.cert);
     log::info("ca", "new self-signed root CA: trusted from now, signing in ",
               options_.trust_lead.count(), "s");
   }
-  if (!next.next_cert_pem.empty() && next_root_may_sign(next.next_cert_pem, current.get(), now)) {
+  if (next_root && next_root_may_sign(next_root.get(), current.get(), now)) {
     if (not_after(current.get()) > now)
       next.previous_roots_pem.insert(next.previous_roots_pem.begin(), stored_.cert_pem);
     next.key_pem = std::exchange(next.next_key_pem, {});
@@ -77,10 +98,7 @@ bool SelfSignedCa::check(std::string* error) {
               "the new self-signed root CA signs now; the old root stays trusted until it "
               "expires");
   }
-  if (next.cert_pem == stored_.cert_pem && next.next_cert_pem == stored_.next_cert_pem &&
-      next.previous_roots_pem == stored_.previous_roots_pem) {
-    return true;
-  }
+  if (same_roots(next, stored_)) return true;
   // Persist first: a root that signed certificates but was not saved would be lost at restart.
   if (!store_->save(next, error)) return false;
   return install(next, error);
@@ -97,11 +115,7 @@ void SelfSignedCa::adopt_stored() {
     log::warn("ca", "cannot re-read the stored CA, keeping the root in use: ", error);
     return;
   }
-  if (!found ||
-      (stored.cert_pem == stored_.cert_pem && stored.next_cert_pem == stored_.next_cert_pem &&
-       stored.previous_roots_pem == stored_.previous_roots_pem)) {
-    return;
-  }
+  if (!found || same_roots(stored, stored_)) return;
   if (!install(stored, &error)) {
     log::warn("ca", "the stored CA changed but cannot be used, keeping the root in use: ", error);
     return;
@@ -109,14 +123,12 @@ void SelfSignedCa::adopt_stored() {
   log::info("ca", "adopted the CA roots stored by another replica");
 }
 
-bool SelfSignedCa::next_root_may_sign(const std::string& next_pem, X509* current,
-                                      TimePoint now) const {
+bool SelfSignedCa::next_root_may_sign(X509* next, X509* current, TimePoint now) const {
   // Workloads learn new roots by push (SDS, the root ConfigMap) within the lead; a root that
   // signed before they knew it would make every certificate it issued untrusted. Waiting is
   // pointless once the current root can no longer sign.
-  X509Ptr next = cert_from_pem(next_pem);
-  if (!next || not_after(current) <= now) return true;
-  return now - (not_before(next.get()) + kRootBackdate) >= options_.trust_lead;
+  if (not_after(current) <= now) return true;
+  return now - (not_before(next) + kRootBackdate) >= options_.trust_lead;
 }
 
 bool load_plugged_ca(const std::string& dir, TimePoint now, Authority* authority,

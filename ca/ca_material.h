@@ -50,7 +50,7 @@ class SelfSignedCa {
         bundles_(b) {}
   bool install(const StoredCa& stored, std::string* error);
   void adopt_stored();
-  bool next_root_may_sign(const std::string& next_pem, X509* current, TimePoint now) const;
+  bool next_root_may_sign(X509* next, X509* current, TimePoint now) const;
 
   SelfSignedOptions options_;
   CaStorePtr store_;

@@ -170,6 +170,27 @@ TEST_F(RotationTest, AReplicaAdoptsTheRootsAnotherReplicaStored) {
   EXPECT_EQ(*store.saves, 3);
 }
 
+TEST_F(RotationTest, ABrokenStoredNextRootIsNeverTrustedAndIsReplaced) {
+  std::string error;
+  clock->advance(81h);
+  ASSERT_TRUE(ca->check(&error)) << error;
+  const std::string first_root = bundles.current()->roots_pem[0];
+  // A next root whose key is not the stored one (a torn write, an edited Secret).
+  RootCa other = make_self_signed_root("ec", "cluster.local", clock->now(), 100h, &error);
+  const std::string broken = cert_to_pem(other.cert.get());
+  store.data->next_cert_pem = broken;
+  ASSERT_TRUE(ca->check(&error)) << error;  // adopts the store, drops its next root, makes one
+  const auto roots = bundles.current()->roots_pem;
+  ASSERT_EQ(roots.size(), 2u);
+  EXPECT_EQ(roots[0], first_root);
+  EXPECT_NE(roots[1], broken);
+  EXPECT_EQ(store.data->next_cert_pem, roots[1]);
+  clock->advance(10min);
+  ASSERT_TRUE(ca->check(&error)) << error;
+  EXPECT_EQ(authority.bundle()->root_pem(), roots[1]);
+  EXPECT_EQ(verify(issue()), "");
+}
+
 TEST(FileCaStore, ChecksWithoutChangesNeitherSaveNorRepublish) {
   testing::TempDir dir;
   auto clock = std::make_shared<FakeClock>(std::chrono::system_clock::now());
