@@ -58,10 +58,6 @@ std::string check_jwks(const std::string& text) {
   return "";
 }
 
-}  // namespace jib::mesh
-
-namespace jib::mesh {
-
 std::optional<JwksSource> jwks_source(const JWTRule& rule) {
   if (!rule.jwks.empty()) return std::nullopt;
   if (!rule.jwks_uri.empty()) return JwksSource{rule.jwks_uri, false};

@@ -1,7 +1,5 @@
 #include "mesh/mesh_config_source.h"
 
-#include "base/log.h"
-
 namespace jib::mesh {
 
 MeshConfigPtr MeshConfigSource::resolve(const StoreState& state) const {
@@ -11,11 +9,7 @@ MeshConfigPtr MeshConfigSource::resolve(const StoreState& state) const {
       it == state.objects.end() ? nullptr : std::get_if<ConfigMap>(it->second.get());
   if (config_map == nullptr) return defaults;
   MeshConfigResult result = mesh_config_from_config_map(*config_map);
-  if (!result.ok()) {
-    for (const auto& e : result.errors) log::error("mesh", e.str());
-    return defaults;
-  }
-  return std::make_shared<const MeshConfig>(std::move(result.config));
+  return result.ok() ? std::make_shared<const MeshConfig>(std::move(result.config)) : defaults;
 }
 
 }  // namespace jib::mesh

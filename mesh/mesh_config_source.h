@@ -16,8 +16,8 @@ struct MeshConfigSource {
   MeshConfigPtr defaults;           // without file and ConfigMap
   std::string ns = "istio-system";  // where the istio ConfigMap is read
 
-  // A ConfigMap that does not parse never reaches the store (sources validate it), so what is
-  // found here is used as it is.
+  // A ConfigMap whose mesh config is invalid never reaches the store (validation refuses it
+  // with the object), so the defaults below that case are only a guard.
   MeshConfigPtr resolve(const StoreState& state) const;
 };
 

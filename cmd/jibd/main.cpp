@@ -93,8 +93,9 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
   }
 
   xds::XdsMetrics metrics(metrics::Registry::global());
+  const mesh::StoreStatePtr loaded = store.state();
   auto initial = std::make_shared<const xds::PushContext>(
-      mesh::Snapshot::build(store.state(), mesh_config.resolve(*store.state())));
+      mesh::Snapshot::build(loaded, mesh_config.resolve(*loaded)));
   xds::AdsServer ads(initial, metrics);
   xds::PushQueue queue({options.debounce, options.debounce_max, mesh_config},
                        [&](mesh::SnapshotPtr snapshot, const std::set<mesh::ConfigKey>&) {

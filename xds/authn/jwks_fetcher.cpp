@@ -13,8 +13,8 @@ namespace {
 
 constexpr std::string_view kLog = "jwks";
 
-// The jwksUris of every JWT rule without an inline key set, each with the longest timeout
-// asked for it.
+// The sources (mesh::jwks_source) of every JWT rule without an inline key set, each with the
+// longest timeout asked for it.
 std::map<std::string, JwksSourceSpec> wanted_sources(const mesh::StoreState& state,
                                                      std::chrono::milliseconds fallback) {
   std::map<std::string, JwksSourceSpec> out;
