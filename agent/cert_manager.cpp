@@ -6,13 +6,13 @@
 #include <random>
 
 #include "base/log.h"
-#include "ca/ossl.h"
+#include "base/ossl.h"
 
 namespace jib::agent {
 namespace {
 
 std::string serial_hex(X509* cert) {
-  ca::BnPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
+  jib::BnPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
   if (!bn) return "";
   char* hex = BN_bn2hex(bn.get());
   std::string out = hex ? hex : "";
@@ -21,7 +21,7 @@ std::string serial_hex(X509* cert) {
 }
 
 std::string first_uri_san(X509* cert) {
-  ca::GeneralNamesPtr names(
+  jib::GeneralNamesPtr names(
       static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
   if (!names) return "";
   for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
@@ -52,7 +52,7 @@ CertManager::CertManager(CertManagerOptions options, SecretStore* store)
       store_(store),
       policy_(options_.renewal, seed_or_random(options_.seed)),
       backoff_(options_.backoff, seed_or_random(options_.seed) + 1) {
-  if (!options_.clock) options_.clock = std::make_shared<ca::SystemClock>();
+  if (!options_.clock) options_.clock = std::make_shared<jib::SystemClock>();
   if (!options_.ca_call) options_.ca_call = request_certificate;
 }
 
@@ -118,7 +118,7 @@ bool CertManager::fetch(std::string* error) {
   auto current = store_->svid();
   if (!options_.token_file.empty()) {
     std::string token;
-    if (!ca::read_file(options_.token_file, &token, error)) return false;
+    if (!jib::read_file(options_.token_file, &token, error)) return false;
     call.token = trim_right(token);
   } else if (current) {
     // Without a token, the current certificate is the credential (renewal by mTLS).
@@ -127,14 +127,14 @@ bool CertManager::fetch(std::string* error) {
   }
 
   // A fresh key for every certificate, as Istio's agent does: a key outlives no certificate.
-  ca::PkeyPtr key = ca::generate_key(key_kind(options_.key_type));
+  jib::PkeyPtr key = jib::generate_key(key_kind(options_.key_type));
   if (!key) {
-    *error = "key generation failed: " + ca::ossl_error_string();
+    *error = "key generation failed: " + jib::ossl_error_string();
     return false;
   }
   std::string csr = make_csr_pem(key.get(), options_.spiffe_id);
   if (csr.empty()) {
-    *error = "CSR generation failed: " + ca::ossl_error_string();
+    *error = "CSR generation failed: " + jib::ossl_error_string();
     return false;
   }
   std::vector<std::string> chain;
@@ -147,19 +147,19 @@ bool CertManager::fetch(std::string* error) {
     *error = "the CA answered with no certificate";
     return false;
   }
-  ca::X509Ptr leaf = ca::cert_from_pem(chain.front());
-  if (!leaf || !ca::key_matches_cert(key.get(), leaf.get())) {
+  jib::X509Ptr leaf = jib::cert_from_pem(chain.front());
+  if (!leaf || !jib::key_matches_cert(key.get(), leaf.get())) {
     *error = "the CA's certificate does not match our key";
     return false;
   }
   auto svid = std::make_shared<Svid>();
-  svid->key_pem = ca::key_to_pem(key.get());
+  svid->key_pem = jib::key_to_pem(key.get());
   // The root goes to ROOTCA, not into the served chain; a lone certificate is served as is.
   size_t served = chain.size() >= 2 ? chain.size() - 1 : chain.size();
   for (size_t i = 0; i < served; ++i) svid->chain_pem += chain[i];
   svid->serial_hex = serial_hex(leaf.get());
   svid->spiffe_id = first_uri_san(leaf.get());
-  svid->not_after = ca::not_after(leaf.get());
+  svid->not_after = jib::not_after(leaf.get());
 
   TimePoint received = options_.clock->now();
   next_fetch_ = policy_.renew_at(received, svid->not_after);
@@ -175,13 +175,13 @@ bool CertManager::fetch(std::string* error) {
 void CertManager::poll_root_file() {
   if (options_.root_cert_file.empty()) return;
   std::string text, error;
-  if (!ca::read_file(options_.root_cert_file, &text, &error)) {
+  if (!jib::read_file(options_.root_cert_file, &text, &error)) {
     log::warn("agent", "cannot read the mesh root file: ", error, "; keeping the last one");
     return;
   }
   if (text == root_file_text_) return;
   std::vector<std::string> roots;
-  if (!ca::split_pem_certs(text, &roots) || roots.empty()) {
+  if (!jib::split_pem_certs(text, &roots) || roots.empty()) {
     // A half-written file (ConfigMap updates are atomic, editors are not) is retried later.
     log::warn("agent", "mesh root file ", options_.root_cert_file,
               " holds no valid certificate; keeping the last roots");
@@ -198,7 +198,7 @@ void CertManager::publish_bundle() {
   // the file does not have it yet.
   std::vector<std::string> roots = file_roots_;
   std::vector<std::string> from_ca;
-  if (!ca_root_.empty() && ca::split_pem_certs(ca_root_, &from_ca)) {
+  if (!ca_root_.empty() && jib::split_pem_certs(ca_root_, &from_ca)) {
     for (auto& r : from_ca) {
       if (std::find(roots.begin(), roots.end(), r) == roots.end()) roots.push_back(r);
     }

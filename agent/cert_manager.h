@@ -12,11 +12,11 @@
 #include <thread>
 #include <vector>
 
-#include "base/backoff.h"
 #include "agent/csr_client.h"
 #include "agent/renewal.h"
 #include "agent/secret_store.h"
-#include "ca/clock.h"
+#include "base/backoff.h"
+#include "base/clock.h"
 
 namespace jib::agent {
 
@@ -36,7 +36,7 @@ struct CertManagerOptions {
   RenewalOptions renewal;
   BackoffOptions backoff;
   std::chrono::milliseconds root_poll{2000};  // how often the root file is re-read
-  ca::ClockPtr clock;                         // null: the system clock
+  jib::ClockPtr clock;                        // null: the system clock
   CaCall ca_call;                             // null: request_certificate
   uint64_t seed = 0;                          // 0: random (jitter of renewal and backoff)
 };

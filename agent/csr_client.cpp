@@ -4,7 +4,7 @@
 
 #include <cctype>
 
-#include "ca/ossl.h"
+#include "base/ossl.h"
 #include "proto/istio/ca.grpc.pb.h"
 
 namespace jib::agent {
@@ -17,7 +17,7 @@ std::string key_kind(std::string_view key_type) {
 }
 
 std::string make_csr_pem(EVP_PKEY* key, const std::string& san_uri) {
-  ca::X509ReqPtr req(X509_REQ_new());
+  jib::X509ReqPtr req(X509_REQ_new());
   X509_REQ_set_version(req.get(), 0);
   X509_REQ_set_pubkey(req.get(), key);
   if (!san_uri.empty()) {
@@ -29,8 +29,8 @@ std::string make_csr_pem(EVP_PKEY* key, const std::string& san_uri) {
     X509_REQ_add_extensions(req.get(), exts);
     sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
   }
-  if (X509_REQ_sign(req.get(), key, ca::digest_for_key(key)) <= 0) return "";
-  ca::BioPtr bio(BIO_new(BIO_s_mem()));
+  if (X509_REQ_sign(req.get(), key, jib::digest_for_key(key)) <= 0) return "";
+  jib::BioPtr bio(BIO_new(BIO_s_mem()));
   PEM_write_bio_X509_REQ(bio.get(), req.get());
   char* data = nullptr;
   long len = BIO_get_mem_data(bio.get(), &data);

@@ -14,7 +14,7 @@
 
 namespace jib::agent {
 
-// The ca::generate_key kind for a user-facing key type: ec (P-256), ec384, rsa (2048) and
+// The jib::generate_key kind for a user-facing key type: ec (P-256), ec384, rsa (2048) and
 // rsa1024 (which the CA refuses; for tests). Empty for anything else.
 std::string key_kind(std::string_view key_type);
 

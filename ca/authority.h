@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
 #include "ca/ca_status.h"
 #include "ca/cert_signer.h"
-#include "ca/clock.h"
 #include "ca/key_cert_bundle.h"
 
 namespace jib::ca {

@@ -8,9 +8,9 @@
 #include <mutex>
 #include <string>
 
+#include "base/clock.h"
 #include "ca/authority.h"
 #include "ca/ca_store.h"
-#include "ca/clock.h"
 #include "ca/trust_bundle.h"
 
 namespace jib::ca {

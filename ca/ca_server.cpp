@@ -9,11 +9,11 @@
 #include <thread>
 
 #include "base/log.h"
+#include "base/ossl.h"
 #include "ca/ca_material.h"
 #include "ca/client_cert_authenticator.h"
 #include "ca/grpc_service.h"
 #include "ca/jwt_authenticator.h"
-#include "ca/ossl.h"
 #include "ca/serving_cert.h"
 #include "ca/token_review_authenticator.h"
 

@@ -14,10 +14,10 @@
 #include <grpcpp/impl/service_type.h>
 #include <grpcpp/security/server_credentials.h>
 
+#include "base/clock.h"
 #include "ca/authenticator.h"
 #include "ca/ca_status.h"
 #include "ca/ca_store.h"
-#include "ca/clock.h"
 #include "ca/token_reviewer.h"
 #include "ca/trust_bundle.h"
 

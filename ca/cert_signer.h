@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "base/ossl.h"
 #include "ca/key_cert_bundle.h"
-#include "ca/ossl.h"
 
 namespace jib::ca {
 

@@ -1,7 +1,7 @@
 #include "ca/client_cert_authenticator.h"
 
+#include "base/ossl.h"
 #include "ca/key_cert_bundle.h"
-#include "ca/ossl.h"
 
 namespace jib::ca {
 namespace {

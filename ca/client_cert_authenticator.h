@@ -4,8 +4,8 @@
 
 #include <string>
 
+#include "base/clock.h"
 #include "ca/authenticator.h"
-#include "ca/clock.h"
 #include "ca/trust_bundle.h"
 
 namespace jib::ca {

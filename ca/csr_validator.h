@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/ossl.h"
 #include "ca/ca_status.h"
-#include "ca/ossl.h"
 
 namespace jib::ca {
 

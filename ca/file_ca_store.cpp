@@ -3,8 +3,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/ossl.h"
 #include "ca/ca_store.h"
-#include "ca/ossl.h"
 
 namespace jib::ca {
 namespace {

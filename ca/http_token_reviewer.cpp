@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ca/ossl.h"
+#include "base/ossl.h"
 #include "ca/token_reviewer.h"
 
 namespace jib::ca {

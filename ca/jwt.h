@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ca/ossl.h"
+#include "base/ossl.h"
 
 namespace jib::ca {
 

@@ -5,8 +5,8 @@
 #include <chrono>
 #include <string>
 
+#include "base/clock.h"
 #include "ca/authenticator.h"
-#include "ca/clock.h"
 
 namespace jib::ca {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "ca/ossl.h"
+#include "base/ossl.h"
 
 namespace jib::ca {
 

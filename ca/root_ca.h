@@ -4,7 +4,7 @@
 #include <chrono>
 #include <string>
 
-#include "ca/ossl.h"
+#include "base/ossl.h"
 
 namespace jib::ca {
 

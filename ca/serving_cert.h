@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
 #include "ca/authority.h"
-#include "ca/clock.h"
 
 namespace jib::ca {
 

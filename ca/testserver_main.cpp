@@ -9,8 +9,8 @@
 #include <iostream>
 
 #include "base/log.h"
+#include "base/ossl.h"
 #include "ca/ca_server.h"
-#include "ca/ossl.h"
 
 int main(int argc, char** argv) {
   jib::ca::CaServerOptions options;
@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
   if (!bundle_out.empty()) {
     server->trust_bundles().subscribe([bundle_out](jib::ca::TrustBundlePtr b) {
       std::string err;
-      if (!jib::ca::write_file_atomic(bundle_out, b->concatenated(), 0644, &err)) {
+      if (!jib::write_file_atomic(bundle_out, b->concatenated(), 0644, &err)) {
         jib::log::error("ca", "cannot write trust bundle: ", err);
       }
     });

@@ -4,8 +4,8 @@
 #include <chrono>
 #include <string>
 
+#include "base/clock.h"
 #include "ca/authenticator.h"
-#include "ca/clock.h"
 #include "ca/token_reviewer.h"
 
 namespace jib::ca {

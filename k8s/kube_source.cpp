@@ -3,9 +3,9 @@
 #include "base/log.h"
 #include "k8s/resources.h"
 #include "k8s/util.h"
-#include "mesh/kind_registry.h"
-#include "mesh/mesh_config.h"
-#include "mesh/parse.h"
+#include "mesh/api/kind_registry.h"
+#include "mesh/api/mesh_config.h"
+#include "mesh/api/parse.h"
 
 namespace jib::k8s {
 namespace {

@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "k8s/informer.h"
-#include "mesh/config_store.h"
+#include "mesh/config/config_store.h"
 
 namespace jib::k8s {
 

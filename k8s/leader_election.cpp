@@ -21,7 +21,7 @@ std::string default_identity() {
 }
 
 LeaderElector::LeaderElector(LeaderElectionOptions options, KubeClientPtr client,
-                             ca::ClockPtr clock)
+                             jib::ClockPtr clock)
     : options_(std::move(options)), client_(std::move(client)), clock_(std::move(clock)) {
   if (options_.identity.empty()) options_.identity = default_identity();
 }

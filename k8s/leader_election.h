@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "ca/clock.h"
+#include "base/clock.h"
 #include "k8s/kube_client.h"
 
 namespace jib::k8s {
@@ -32,7 +32,7 @@ class LeaderElector {
  public:
   using Callback = std::function<void(bool leading)>;
 
-  LeaderElector(LeaderElectionOptions options, KubeClientPtr client, ca::ClockPtr clock);
+  LeaderElector(LeaderElectionOptions options, KubeClientPtr client, jib::ClockPtr clock);
   ~LeaderElector();
 
   // Called (on the election thread) when this replica starts or stops leading. Add before start.
@@ -56,7 +56,7 @@ class LeaderElector {
 
   LeaderElectionOptions options_;
   KubeClientPtr client_;
-  ca::ClockPtr clock_;
+  jib::ClockPtr clock_;
   std::vector<Callback> callbacks_;
   std::atomic<bool> leader_{false};
 

@@ -12,11 +12,11 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "base/ossl.h"
 #include "ca/authority.h"
 #include "ca/ca_server.h"
 #include "ca/csr_validator.h"
 #include "ca/jwt.h"
-#include "ca/ossl.h"
 #include "ca/root_ca.h"
 #include "proto/istio/ca.grpc.pb.h"
 

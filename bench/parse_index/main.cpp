@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "bench/parse_index/corpus.h"
-#include "mesh/config_store.h"
-#include "mesh/parse.h"
-#include "mesh/snapshot.h"
+#include "mesh/api/parse.h"
+#include "mesh/config/config_store.h"
+#include "mesh/model/snapshot.h"
 
 namespace jib::bench {
 namespace {

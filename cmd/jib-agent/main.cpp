@@ -15,7 +15,7 @@
 #include "agent/sds_server.h"
 #include "agent/secret_store.h"
 #include "base/log.h"
-#include "ca/ossl.h"
+#include "base/ossl.h"
 
 namespace {
 
@@ -25,12 +25,12 @@ bool write_bootstrap(const agent::AgentOptions& o, std::string* error) {
   agent::BootstrapOptions b = o.bootstrap;
   bool with_token = o.xds_token && !b.xds_plaintext && !o.cert.token_file.empty();
   if (with_token) {
-    if (!ca::read_file(o.cert.token_file, &b.xds_token, error)) return false;
+    if (!jib::read_file(o.cert.token_file, &b.xds_token, error)) return false;
     b.xds_token = agent::trim_right(b.xds_token);
   }
   // A bootstrap with a token in it is a credential: owner-only, like the token file.
-  return ca::write_file_atomic(o.bootstrap_out, agent::make_bootstrap(b).dump(2) + "\n",
-                               with_token ? 0600 : 0644, error);
+  return jib::write_file_atomic(o.bootstrap_out, agent::make_bootstrap(b).dump(2) + "\n",
+                                with_token ? 0600 : 0644, error);
 }
 
 }  // namespace
@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
   }
   log::set_level(level);
   std::string roots;
-  if (!ca::read_file(options.cert.root_cert_file, &roots, &error)) {
+  if (!jib::read_file(options.cert.root_cert_file, &roots, &error)) {
     log::error("agent", "--ca-root-cert: ", error);
     return 1;
   }

@@ -1,6 +1,6 @@
 // jibctl authz check: would this request reach the workload? Loads the config as jibd does,
 // builds the inbound filters jibd would send the workload's sidecar (xds::inbound_filters), and
-// runs their RBAC filters on the request with Envoy's semantics (xds/authz/rbac_evaluator.h).
+// runs their RBAC filters on the request with Envoy's semantics (xds/envoy_rbac/rbac_evaluator.h).
 // Exit status: 0 ALLOW, 1 DENY, 2 usage or config error.
 #include <algorithm>
 #include <cctype>
@@ -11,17 +11,17 @@
 #include <string>
 #include <vector>
 
-#include "ca/ossl.h"
+#include "base/ossl.h"
 #include "cmd/jibctl/authz_report.h"
 #include "cmd/jibctl/command.h"
 #include "cmd/jibctl/config_files.h"
 #include "cmd/jibctl/flags.h"
-#include "mesh/snapshot.h"
-#include "xds/authz/normalized_path.h"
-#include "xds/inbound_filters.h"
-#include "xds/inbound_ports.h"
-#include "xds/mesh_view.h"
-#include "xds/protocol.h"
+#include "mesh/model/snapshot.h"
+#include "xds/envoy_rbac/normalized_path.h"
+#include "xds/translate/inbound_filters.h"
+#include "xds/translate/inbound_ports.h"
+#include "xds/translate/mesh_view.h"
+#include "xds/translate/protocol.h"
 
 namespace jib::ctl {
 namespace {
@@ -197,7 +197,7 @@ xds::authz::RbacRequest make_request(const CheckArgs& args, const AuthzReport& r
 
 bool read_claims(const std::string& file, nlohmann::json* claims, std::string* message) {
   std::string text;
-  if (!ca::read_file(file, &text, message)) return false;
+  if (!jib::read_file(file, &text, message)) return false;
   *claims = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!claims->is_object()) {
     *message = file + ": the claims must be a JSON object";

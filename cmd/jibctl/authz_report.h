@@ -8,7 +8,7 @@
 
 #include "cmd/jibctl/authz_target.h"
 #include "cmd/jibctl/authz_token.h"
-#include "xds/authz/rbac_chain.h"
+#include "xds/envoy_rbac/rbac_chain.h"
 
 namespace jib::ctl {
 

@@ -5,9 +5,9 @@
 #include <string>
 #include <string_view>
 
-#include "mesh/config_store.h"
-#include "mesh/policy_index.h"
-#include "xds/proxy.h"
+#include "mesh/config/config_store.h"
+#include "mesh/model/policy_index.h"
+#include "xds/translate/proxy.h"
 
 namespace jib::ctl {
 

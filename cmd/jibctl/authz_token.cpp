@@ -4,7 +4,7 @@
 #include <chrono>
 #include <sstream>
 
-#include "xds/authz/rbac_matchers.h"
+#include "xds/translate/authz/rbac_matchers.h"
 
 namespace jib::ctl {
 namespace {

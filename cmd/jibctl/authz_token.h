@@ -1,16 +1,17 @@
 // What jwt_authn makes of a request's token before authorization sees it, as jibd configures
-// it from the RequestAuthentications that apply to a workload (xds/authn/jwt_authn_filter.h):
-// without any JWT rule there is no jwt_authn filter and the token is never read; otherwise a
-// request without a token passes, and a token must be verified by a rule (its issuer, one of
-// the rule's audiences when it lists any, not expired) or the request gets 401.
+// it from the RequestAuthentications that apply to a workload
+// (xds/translate/authn/jwt_authn_filter.h): without any JWT rule there is no jwt_authn filter and
+// the token is never read; otherwise a request without a token passes, and a token must be verified
+// by a rule (its issuer, one of the rule's audiences when it lists any, not expired) or the request
+// gets 401.
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "mesh/request_authentication.h"
-#include "xds/authz/rbac_evaluator.h"
+#include "mesh/api/request_authentication.h"
+#include "xds/envoy_rbac/rbac_evaluator.h"
 
 namespace jib::ctl {
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "mesh/config_store.h"
-#include "mesh/mesh_config.h"
-#include "mesh/parse.h"
+#include "mesh/api/mesh_config.h"
+#include "mesh/api/parse.h"
+#include "mesh/config/config_store.h"
 
 namespace jib::ctl {
 

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "agent/csr_client.h"
-#include "ca/ossl.h"
+#include "base/ossl.h"
 #include "cmd/jibctl/command.h"
 #include "cmd/jibctl/flags.h"
 
@@ -74,24 +74,24 @@ int run_csr(const std::vector<std::string_view>& argv) {
   }
   std::string kind = agent::key_kind(args.key_type);
   if (kind.empty()) return fail("unknown --key-type " + args.key_type);
-  ca::PkeyPtr key = ca::generate_key(kind);
-  if (!key) return fail("key generation failed: " + ca::ossl_error_string());
+  jib::PkeyPtr key = jib::generate_key(kind);
+  if (!key) return fail("key generation failed: " + jib::ossl_error_string());
   std::string csr = agent::make_csr_pem(key.get(), args.san);
-  if (csr.empty()) return fail("CSR generation failed: " + ca::ossl_error_string());
+  if (csr.empty()) return fail("CSR generation failed: " + jib::ossl_error_string());
 
   agent::CaCallOptions call;
   call.address = args.ca;
   call.server_name = args.server_name;
-  if (!args.root_cert.empty() && !ca::read_file(args.root_cert, &call.roots_pem, &error)) {
+  if (!args.root_cert.empty() && !jib::read_file(args.root_cert, &call.roots_pem, &error)) {
     return fail(error);
   }
   if (!args.renew.empty() &&
-      (!ca::read_file(args.renew + "/key.pem", &call.client_key_pem, &error) ||
-       !ca::read_file(args.renew + "/cert-chain.pem", &call.client_chain_pem, &error))) {
+      (!jib::read_file(args.renew + "/key.pem", &call.client_key_pem, &error) ||
+       !jib::read_file(args.renew + "/cert-chain.pem", &call.client_chain_pem, &error))) {
     return fail(error);
   }
   if (!args.token_file.empty()) {
-    if (!ca::read_file(args.token_file, &call.token, &error)) return fail(error);
+    if (!jib::read_file(args.token_file, &call.token, &error)) return fail(error);
     call.token = agent::trim_right(call.token);
   }
   std::vector<std::string> certs;
@@ -104,9 +104,9 @@ int run_csr(const std::vector<std::string_view>& argv) {
   std::string chain;
   for (const auto& c : certs) chain += c;
   const std::string& root = certs.back();
-  if (!ca::write_file_atomic(args.out + "/key.pem", ca::key_to_pem(key.get()), 0600, &error) ||
-      !ca::write_file_atomic(args.out + "/cert-chain.pem", chain, 0644, &error) ||
-      !ca::write_file_atomic(args.out + "/root-cert.pem", root, 0644, &error)) {
+  if (!jib::write_file_atomic(args.out + "/key.pem", jib::key_to_pem(key.get()), 0600, &error) ||
+      !jib::write_file_atomic(args.out + "/cert-chain.pem", chain, 0644, &error) ||
+      !jib::write_file_atomic(args.out + "/root-cert.pem", root, 0644, &error)) {
     return fail(error);
   }
   std::printf("wrote %s/key.pem, %s/cert-chain.pem, %s/root-cert.pem (%d certificates)\n",

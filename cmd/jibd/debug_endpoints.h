@@ -6,8 +6,8 @@
 #include <string>
 
 #include "base/http_server.h"
-#include "mesh/config_store.h"
-#include "xds/ads_server.h"
+#include "mesh/config/config_store.h"
+#include "xds/serve/ads_server.h"
 
 namespace jib::jibd {
 

@@ -42,7 +42,7 @@ class KubeModeImpl final : public KubeMode {
       k8s::LeaderElectionOptions lo;
       lo.ns = options.control_plane_namespace;
       elector_ =
-          std::make_unique<k8s::LeaderElector>(lo, client, std::make_shared<ca::SystemClock>());
+          std::make_unique<k8s::LeaderElector>(lo, client, std::make_shared<jib::SystemClock>());
       elector_->on_change([this](bool leading) { root_cert_.set_leader(leading); });
       elector_->start();
     } else {

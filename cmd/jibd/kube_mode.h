@@ -7,7 +7,7 @@
 
 #include "ca/ca_server.h"
 #include "cmd/jibd/options.h"
-#include "mesh/config_store.h"
+#include "mesh/config/config_store.h"
 
 namespace jib::jibd {
 

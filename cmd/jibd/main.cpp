@@ -12,14 +12,14 @@
 #include "cmd/jibd/kube_mode.h"
 #include "cmd/jibd/options.h"
 #include "cmd/jibd/proxy_authorizer.h"
-#include "mesh/config_store.h"
-#include "mesh/file_source.h"
-#include "mesh/snapshot.h"
-#include "xds/ads_server.h"
-#include "xds/ads_service.h"
-#include "xds/authn/jwks_fetcher.h"
-#include "xds/authn/jwks_http.h"
-#include "xds/push_queue.h"
+#include "mesh/config/config_store.h"
+#include "mesh/config/file_source.h"
+#include "mesh/config/jwks_fetcher.h"
+#include "mesh/config/jwks_http.h"
+#include "mesh/model/snapshot.h"
+#include "xds/serve/ads_server.h"
+#include "xds/serve/ads_service.h"
+#include "xds/serve/push_queue.h"
 
 namespace jib::jibd {
 namespace {
@@ -103,8 +103,8 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
                          metrics.snapshots.inc();  // after the push, so that tests can wait on it
                        });
   // Key sets of RequestAuthentication jwksUris: fetched here, inlined into proxies' config.
-  xds::authn::JwksFetcher jwks(
-      {.refresh = options.jwks_refresh}, xds::authn::http_fetch,
+  mesh::JwksFetcher jwks(
+      {.refresh = options.jwks_refresh}, mesh::http_fetch,
       [&](mesh::JwksByUriPtr fetched) { queue.set_jwks(std::move(fetched), store.state()); },
       &metrics::Registry::global());
   store.subscribe([&](const mesh::ChangeEvent& event) {

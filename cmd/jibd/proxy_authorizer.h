@@ -3,7 +3,7 @@
 #pragma once
 
 #include "ca/ca_server.h"
-#include "xds/stream_authorizer.h"
+#include "xds/serve/stream_authorizer.h"
 
 namespace jib::jibd {
 

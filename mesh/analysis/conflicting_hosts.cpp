@@ -4,7 +4,7 @@
 #include <map>
 
 #include "mesh/analysis/analyzers.h"
-#include "mesh/snapshot.h"
+#include "mesh/model/snapshot.h"
 
 namespace jib::mesh::analysis {
 namespace {

@@ -1,6 +1,6 @@
 #include "mesh/analysis/context.h"
 
-#include "mesh/snapshot.h"
+#include "mesh/model/snapshot.h"
 
 namespace jib::mesh::analysis {
 namespace {

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "mesh/analysis/finding.h"
-#include "mesh/config_store.h"
-#include "mesh/mesh_config.h"
-#include "mesh/policy_index.h"
+#include "mesh/api/mesh_config.h"
+#include "mesh/config/config_store.h"
+#include "mesh/model/policy_index.h"
 
 namespace jib::mesh::analysis {
 

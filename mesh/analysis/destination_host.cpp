@@ -1,7 +1,7 @@
 // IST0101: a VirtualService route to a host that no ServiceEntry or Kubernetes Service defines.
 #include "mesh/analysis/analyzers.h"
 #include "mesh/analysis/route_destinations.h"
-#include "mesh/snapshot.h"
+#include "mesh/model/snapshot.h"
 
 namespace jib::mesh::analysis {
 namespace {

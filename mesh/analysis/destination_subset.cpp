@@ -1,7 +1,7 @@
 // IST0101: a VirtualService route to a subset that no DestinationRule of its host defines.
 #include "mesh/analysis/analyzers.h"
 #include "mesh/analysis/route_destinations.h"
-#include "mesh/snapshot.h"
+#include "mesh/model/snapshot.h"
 
 namespace jib::mesh::analysis {
 namespace {

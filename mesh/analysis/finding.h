@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "mesh/object_meta.h"
+#include "mesh/api/object_meta.h"
 
 namespace jib::mesh::analysis {
 

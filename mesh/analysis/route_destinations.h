@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "mesh/virtual_service.h"
+#include "mesh/api/virtual_service.h"
 
 namespace jib::mesh::analysis {
 

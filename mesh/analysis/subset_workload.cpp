@@ -2,7 +2,7 @@
 // routed to it fails with 503 UH. Only hosts whose workloads are known here are checked (a
 // Kubernetes Service with a selector, a ServiceEntry with endpoints or a workloadSelector).
 #include "mesh/analysis/analyzers.h"
-#include "mesh/snapshot.h"
+#include "mesh/model/snapshot.h"
 
 namespace jib::mesh::analysis {
 namespace {

@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <string_view>
 
-#include "mesh/mesh_config.h"
-#include "mesh/parse.h"
-#include "mesh/validate.h"
+#include "mesh/api/mesh_config.h"
+#include "mesh/api/parse.h"
+#include "mesh/api/validate.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;

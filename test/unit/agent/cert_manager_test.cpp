@@ -15,19 +15,19 @@ namespace {
 using namespace std::chrono_literals;
 
 struct FakeCa {
-  std::shared_ptr<ca::FakeClock> clock;
+  std::shared_ptr<jib::FakeClock> clock;
   ca::Authority authority;
   std::string root_pem;
   bool available = true;
   int calls = 0;
   std::string last_token;
 
-  explicit FakeCa(std::shared_ptr<ca::FakeClock> c)
+  explicit FakeCa(std::shared_ptr<jib::FakeClock> c)
       : clock(c), authority(ca::AuthorityOptions{}, c) {
     std::string error;
     auto root = ca::make_self_signed_root("ec", "cluster.local", clock->now(), 24h * 365, &error);
-    root_pem = ca::cert_to_pem(root.cert.get());
-    authority.set_bundle(ca::KeyCertBundle::create(ca::key_to_pem(root.key.get()), root_pem, "",
+    root_pem = jib::cert_to_pem(root.cert.get());
+    authority.set_bundle(ca::KeyCertBundle::create(jib::key_to_pem(root.key.get()), root_pem, "",
                                                    root_pem, clock->now(), &error));
   }
 
@@ -37,8 +37,8 @@ struct FakeCa {
       ++calls;
       last_token = o.token;
       if (!available) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "connection refused");
-      ca::BioPtr bio(BIO_new_mem_buf(csr_pem.data(), static_cast<int>(csr_pem.size())));
-      ca::X509ReqPtr req(PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr));
+      jib::BioPtr bio(BIO_new_mem_buf(csr_pem.data(), static_cast<int>(csr_pem.size())));
+      jib::X509ReqPtr req(PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr));
       auto st = authority.sign_workload(X509_REQ_get0_pubkey(req.get()),
                                         "spiffe://cluster.local/ns/a/sa/b",
                                         std::chrono::seconds(ttl), chain);
@@ -79,7 +79,7 @@ class CertManagerTest : public ::testing::Test {
   }
 
   // Whole seconds, as certificate times are.
-  std::shared_ptr<ca::FakeClock> clock_ = std::make_shared<ca::FakeClock>(
+  std::shared_ptr<jib::FakeClock> clock_ = std::make_shared<jib::FakeClock>(
       std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
   FakeCa ca_{clock_};
   std::filesystem::path dir_;
@@ -140,7 +140,7 @@ TEST_F(CertManagerTest, FollowsTheRootFile) {
   m.step();
   std::string error;
   auto other = ca::make_self_signed_root("ec", "cluster.local", clock_->now(), 24h, &error);
-  std::string other_pem = ca::cert_to_pem(other.cert.get());
+  std::string other_pem = jib::cert_to_pem(other.cert.get());
   // A rotation: the file carries old and new roots.
   write(dir_ / "root.pem", ca_.root_pem + other_pem);
   int changes = 0;

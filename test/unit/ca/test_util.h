@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "ca/ossl.h"
+#include "base/ossl.h"
 
 namespace jib::ca::testing {
 

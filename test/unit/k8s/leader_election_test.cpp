@@ -14,7 +14,7 @@ using namespace std::chrono_literals;
 struct Replica {
   LeaderElector elector;
   std::vector<bool> changes;
-  Replica(const std::string& id, KubeClientPtr client, ca::ClockPtr clock)
+  Replica(const std::string& id, KubeClientPtr client, jib::ClockPtr clock)
       : elector(LeaderElectionOptions{"istio-system", "jib-leader", id, 15s, 10s, 2s}, client,
                 clock) {
     elector.on_change([this](bool leading) { changes.push_back(leading); });
@@ -28,7 +28,7 @@ std::string holder(FakeKubeClient& client) {
 
 TEST(LeaderElection, OneHoldsTheOtherTakesOverAfterExpiry) {
   auto client = std::make_shared<FakeKubeClient>();
-  auto clock = std::make_shared<ca::FakeClock>(std::chrono::system_clock::now());
+  auto clock = std::make_shared<jib::FakeClock>(std::chrono::system_clock::now());
   Replica a("a", client, clock), b("b", client, clock);
   a.elector.step();
   b.elector.step();
@@ -65,7 +65,7 @@ TEST(LeaderElection, OneHoldsTheOtherTakesOverAfterExpiry) {
 
 TEST(LeaderElection, LeaderThatCannotRenewStepsDownAfterRenewDeadline) {
   auto client = std::make_shared<FakeKubeClient>();
-  auto clock = std::make_shared<ca::FakeClock>(std::chrono::system_clock::now());
+  auto clock = std::make_shared<jib::FakeClock>(std::chrono::system_clock::now());
   Replica a("a", client, clock);
   a.elector.step();
   ASSERT_TRUE(a.elector.is_leader());
@@ -81,7 +81,7 @@ TEST(LeaderElection, LeaderThatCannotRenewStepsDownAfterRenewDeadline) {
 
 TEST(LeaderElection, ReleaseHandsOverAtOnce) {
   auto client = std::make_shared<FakeKubeClient>();
-  auto clock = std::make_shared<ca::FakeClock>(std::chrono::system_clock::now());
+  auto clock = std::make_shared<jib::FakeClock>(std::chrono::system_clock::now());
   Replica a("a", client, clock), b("b", client, clock);
   a.elector.step();
   b.elector.step();

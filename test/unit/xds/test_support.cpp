@@ -2,23 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "mesh/parse.h"
-
 namespace jib::xds::testing {
-
-mesh::StoreStatePtr state_from_yaml(const std::string& yaml) {
-  auto parsed = mesh::parse_and_validate(yaml, "test.yaml");
-  for (const auto& e : parsed.errors) ADD_FAILURE() << e.str();
-  mesh::ConfigStore store;
-  mesh::Batch batch;
-  batch.upserts = parsed.objects;
-  store.apply(batch);
-  return store.state();
-}
-
-mesh::SnapshotPtr snapshot_from_yaml(const std::string& yaml) {
-  return mesh::Snapshot::build(state_from_yaml(yaml));
-}
 
 Proxy sidecar(const std::string& ns, bool capture) {
   Proxy proxy;

@@ -5,16 +5,15 @@
 
 #include <gtest/gtest.h>
 
-#include "mesh/snapshot.h"
-#include "xds/proxy.h"
-#include "xds/resources.h"
+#include "mesh/model/snapshot.h"
+#include "test/unit/support/config_from_yaml.h"
+#include "xds/translate/proxy.h"
+#include "xds/translate/resources.h"
 
 namespace jib::xds::testing {
 
-// Parses and validates the YAML (failing the test on any error) into a store state.
-mesh::StoreStatePtr state_from_yaml(const std::string& yaml);
-// The same, as a snapshot.
-mesh::SnapshotPtr snapshot_from_yaml(const std::string& yaml);
+using jib::testing::snapshot_from_yaml;
+using jib::testing::state_from_yaml;
 
 // A sidecar in namespace ns; interception NONE when capture is false.
 Proxy sidecar(const std::string& ns = "default", bool capture = false);

@@ -1,0 +1,68 @@
+// Config from a directory of YAML files, watched with inotify.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "mesh/config/config_store.h"
+
+namespace jib::mesh {
+
+struct FileSourceOptions {
+  std::filesystem::path dir;
+  std::chrono::milliseconds debounce{100};
+};
+
+// Loads every *.yaml / *.yml file of the directory (multi-document) into the store and keeps
+// it in step with the files. A file that fails to parse or validate is reported (file,
+// object, field, reason) and the last good version of its objects stays in force: files are
+// all-or-nothing. When two files define the same object, the later file (by name) is in error.
+// Every change found in one pass over the directory is applied to the store as one batch.
+class FileSource {
+ public:
+  FileSource(FileSourceOptions options, ConfigStore& store);
+  ~FileSource();
+
+  // Loads the directory once, synchronously (again when called again: only files whose content
+  // changed are parsed). Returns the number of errors reported.
+  size_t load();
+  // Starts watching on a thread of its own; changes are applied after the debounce (a quiet
+  // period, at most 1 s after the first event). Throws std::system_error if inotify fails.
+  void start();
+  // Stops and joins the watcher; safe to call more than once.
+  void stop();
+
+ private:
+  struct FileState {
+    std::string content;             // as last read, good or not
+    std::vector<ConfigObject> good;  // the objects of its last version without errors
+  };
+  struct Claim {
+    ConfigObject object;
+    std::string file;
+  };
+
+  size_t sync();
+  // Parses a changed file and checks it against the objects of the files before it.
+  size_t update_file(const std::string& name, FileState& state, std::string content,
+                     const std::map<ConfigKey, Claim>& earlier);
+  void run();
+
+  FileSourceOptions options_;
+  ConfigStore& store_;
+  std::mutex sync_mutex_;                   // load() and the watcher may overlap
+  std::map<std::string, FileState> files_;  // by file name, in the order conflicts are settled
+  std::map<ConfigKey, Claim> applied_;      // what this source has put into the store
+  std::atomic<bool> stopping_{false};
+  int inotify_fd_ = -1;
+  int wake_fd_ = -1;
+  std::thread thread_;
+};
+
+}  // namespace jib::mesh

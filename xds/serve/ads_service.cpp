@@ -1,0 +1,15 @@
+#include "xds/serve/ads_service.h"
+
+#include "xds/serve/ads_stream.h"
+
+namespace jib::xds {
+
+grpc::ServerGenericBidiReactor* AdsService::CreateReactor(
+    grpc::GenericCallbackServerContext* context) {
+  if (context->method() != kStreamMethod) return CallbackGenericService::CreateReactor(context);
+  std::optional<PeerCredentials> credentials;
+  if (authorizer_) credentials = peer_credentials(*context);
+  return AdsStream::start(server_, authorizer_, std::move(credentials)).get();
+}
+
+}  // namespace jib::xds

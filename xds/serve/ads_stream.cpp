@@ -1,0 +1,240 @@
+#include "xds/serve/ads_stream.h"
+
+#include "base/log.h"
+#include "xds/serve/ads_server.h"
+#include "xds/serve/response_buffer.h"
+
+namespace jib::xds {
+namespace {
+
+constexpr std::string_view kLog = "ads";
+
+// The resources of a type that a watch asks for: all for a wildcard watch, else by name.
+std::vector<const Resource*> select(const Resources& all, const WatchState& watch,
+                                    ResourceType type) {
+  std::vector<const Resource*> out;
+  const bool wildcard = is_wildcard_type(type) && watch.names.empty();
+  for (const Resource& r : all) {
+    if (wildcard || watch.names.count(r.name)) out.push_back(&r);
+  }
+  return out;
+}
+
+// Secrets are served only to the proxies they belong to: say which were asked for in vain, by
+// name only.
+void log_unavailable_secrets(const Resources& available, const std::set<std::string>& names,
+                             const std::string& proxy_id) {
+  for (const auto& name : names) {
+    bool found = false;
+    for (const auto& r : available) found = found || r.name == name;
+    if (!found) {
+      log::warn(kLog, "secret ", name, " not served to ", proxy_id,
+                ": no such secret in the proxy's namespace, or not for this kind of proxy");
+    }
+  }
+}
+
+bool parse_request(const grpc::ByteBuffer& buffer, DiscoveryRequest* out) {
+  std::vector<grpc::Slice> slices;
+  if (!buffer.Dump(&slices).ok()) return false;
+  std::string bytes;
+  bytes.reserve(buffer.Length());
+  for (const auto& slice : slices)
+    bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  return out->ParseFromString(bytes);
+}
+
+nlohmann::json watch_json(const WatchState& watch) {
+  return {{"sent", watch.sent_version}, {"acked", watch.acked_version}, {"nack", watch.nack}};
+}
+
+}  // namespace
+
+AdsStream::AdsStream(AdsServer& server, const StreamAuthorizer* authorizer,
+                     std::optional<PeerCredentials> credentials)
+    : server_(server), authorizer_(authorizer), credentials_(std::move(credentials)) {}
+
+std::shared_ptr<AdsStream> AdsStream::start(AdsServer& server, const StreamAuthorizer* authorizer,
+                                            std::optional<PeerCredentials> credentials) {
+  auto stream = std::make_shared<AdsStream>(server, authorizer, std::move(credentials));
+  stream->self_ = stream;
+  server.add(stream);
+  stream->StartRead(&stream->request_);
+  return stream;
+}
+
+void AdsStream::OnReadDone(bool ok) {
+  if (!ok) {
+    {
+      std::lock_guard lock(mutex_);
+      reads_closed_ = true;
+    }
+    pump();
+    return;
+  }
+  DiscoveryRequest request;
+  if (parse_request(request_, &request)) {
+    handle(request);
+  } else {
+    std::lock_guard lock(mutex_);
+    reads_closed_ = true;
+    final_status_ = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "malformed DiscoveryRequest");
+  }
+  pump();
+  bool more;
+  {
+    std::lock_guard lock(mutex_);
+    more = !finished_ && !reads_closed_;
+  }
+  // Outside the lock: a reaction may run before StartRead returns.
+  if (more) StartRead(&request_);
+}
+
+void AdsStream::handle(const DiscoveryRequest& request) {
+  auto type = type_from_url(request.type_url());
+  std::lock_guard lock(mutex_);
+  if (!proxy_) {
+    Proxy proxy;
+    std::string error;
+    if (!request.has_node() || !parse_proxy(request.node(), &proxy, &error)) {
+      if (error.empty()) error = "the first request of a stream must carry the node";
+      log::warn(kLog, "refusing stream: ", error);
+      reads_closed_ = true;
+      final_status_ = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, error);
+      return;
+    }
+    if (authorizer_) {
+      grpc::Status verdict = authorizer_->authorize(*credentials_, proxy);
+      credentials_.reset();  // a token is not kept longer than needed
+      if (!verdict.ok()) {
+        log::warn(kLog, "refusing stream of ", proxy.id, ": ", verdict.error_message());
+        reads_closed_ = true;
+        final_status_ = verdict;
+        return;
+      }
+    }
+    log::info(kLog, "proxy connected: ", proxy.id);
+    proxy.identity_verified = authorizer_ != nullptr;
+    proxy_ = std::move(proxy);
+  }
+  if (!type) {
+    log::debug(kLog, proxy_->id, ": ignoring request for unsupported type ", request.type_url());
+    return;
+  }
+  WatchState& w = watch(*type);
+  std::set<std::string> names(request.resource_names().begin(), request.resource_names().end());
+  if (!request.response_nonce().empty()) {
+    if (request.response_nonce() != w.sent_nonce) return;  // answers a response already replaced
+    if (request.has_error_detail()) {
+      w.nack = request.error_detail().message();
+      server_.metrics().reject(*type).inc();
+      server_.metrics().total_rejects.inc();
+      log::error(kLog, "NACK from ", proxy_->id, " for ", short_name(*type), " version ",
+                 w.sent_version, ": ", w.nack);
+      return;  // never resend the same thing: the next change will push again
+    }
+    w.acked_version = request.version_info();
+    w.nack.clear();
+    if (w.subscribed && names == w.names) return;  // a plain ACK
+  }
+  w.subscribed = true;
+  w.names = std::move(names);
+  ResourcesPtr all = server_.current()->resources(*type, *proxy_);
+  if (*type == ResourceType::kSecret) log_unavailable_secrets(*all, w.names, proxy_->id);
+  respond_locked(*type, all);
+}
+
+void AdsStream::respond_locked(ResourceType type, const ResourcesPtr& all) {
+  WatchState& w = watch(type);
+  std::vector<const Resource*> selected = select(*all, w, type);
+
+  DiscoveryResponse header;
+  header.set_type_url(std::string(type_url(type)));
+  header.set_version_info(version_of(selected));
+  header.set_nonce(std::to_string(++nonce_counter_));
+  w.sent_version = header.version_info();
+  w.sent_nonce = header.nonce();
+
+  auto& slot = queued_[static_cast<size_t>(type)];
+  if (!slot) queue_order_.push_back(type);
+  slot = response_buffer(header.SerializeAsString(), selected, all);
+}
+
+void AdsStream::push(const PushContextPtr& context) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!proxy_ || finished_ || reads_closed_) return;
+    bool clusters_sent = false;
+    for (ResourceType type : kPushOrder) {
+      WatchState& w = watch(type);
+      if (!w.subscribed) continue;
+      ResourcesPtr all = context->resources(type, *proxy_);
+      // A changed cluster is rebuilt by Envoy and warms until it gets its endpoints again,
+      // even when they did not change: so endpoints always follow clusters, as istiod does.
+      const bool refresh = type == ResourceType::kEndpoint && clusters_sent;
+      if (!refresh && version_of(select(*all, w, type)) == w.sent_version) continue;
+      respond_locked(type, all);
+      if (type == ResourceType::kCluster) clusters_sent = true;
+    }
+  }
+  pump();
+}
+
+void AdsStream::pump() {
+  std::unique_lock lock(mutex_);
+  if (writing_ || finished_) return;
+  if (queue_order_.empty()) {
+    if (!reads_closed_) return;
+    lock.unlock();
+    finish(final_status_);
+    return;
+  }
+  ResourceType type = queue_order_.front();
+  queue_order_.pop_front();
+  in_flight_.Swap(&*queued_[static_cast<size_t>(type)]);
+  queued_[static_cast<size_t>(type)].reset();
+  writing_ = true;
+  server_.metrics().push(type).inc();
+  lock.unlock();
+  StartWrite(&in_flight_);
+}
+
+void AdsStream::OnWriteDone(bool ok) {
+  {
+    std::lock_guard lock(mutex_);
+    writing_ = false;
+    in_flight_.Clear();
+    if (!ok) reads_closed_ = true;  // the stream is broken; stop sending
+  }
+  pump();
+}
+
+void AdsStream::finish(grpc::Status status) {
+  {
+    std::lock_guard lock(mutex_);
+    if (finished_) return;
+    finished_ = true;
+  }
+  Finish(std::move(status));
+}
+
+void AdsStream::OnDone() {
+  {
+    std::lock_guard lock(mutex_);
+    if (proxy_) log::info(kLog, "proxy disconnected: ", proxy_->id);
+  }
+  server_.remove(this);
+  self_.reset();  // may delete this
+}
+
+nlohmann::json AdsStream::sync_status() const {
+  std::lock_guard lock(mutex_);
+  if (!proxy_) return nullptr;
+  nlohmann::json row = {{"proxy", proxy_->id}};
+  for (ResourceType type : kPushOrder) {
+    row[std::string(short_name(type))] = watch_json(watches_[static_cast<size_t>(type)]);
+  }
+  return row;
+}
+
+}  // namespace jib::xds

@@ -1,0 +1,83 @@
+// One ADS stream (state of the world): the proxy on it, what it watches, and its send path.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <grpcpp/generic/async_generic_service.h>
+#include <grpcpp/grpcpp.h>
+#include <nlohmann/json.hpp>
+
+#include "envoy/service/discovery/v3/discovery.pb.h"
+#include "xds/serve/push_context.h"
+#include "xds/serve/stream_authorizer.h"
+#include "xds/serve/watch_state.h"
+#include "xds/translate/proxy.h"
+#include "xds/translate/type_urls.h"
+
+namespace jib::xds {
+
+class AdsServer;
+
+using DiscoveryRequest = envoy::service::discovery::v3::DiscoveryRequest;
+using DiscoveryResponse = envoy::service::discovery::v3::DiscoveryResponse;
+
+// Works on raw bytes (the generic gRPC API) so that responses reference the shared,
+// pre-serialized resources instead of copying them into a message per connection.
+class AdsStream : public grpc::ServerGenericBidiReactor {
+ public:
+  // Starts reading at once. The stream keeps itself alive until OnDone. With an authorizer,
+  // the credentials are checked against the node of the first request.
+  static std::shared_ptr<AdsStream> start(AdsServer& server, const StreamAuthorizer* authorizer,
+                                          std::optional<PeerCredentials> credentials);
+
+  // Sends every watched type whose resources differ in the context from what was last sent.
+  // Called on the push thread; never blocks on the network.
+  void push(const PushContextPtr& context);
+
+  // The /debug/syncz row of this stream, or null before the proxy identified itself.
+  nlohmann::json sync_status() const;
+
+  void OnReadDone(bool ok) override;
+  void OnWriteDone(bool ok) override;
+  void OnDone() override;
+
+  AdsStream(AdsServer& server, const StreamAuthorizer* authorizer,
+            std::optional<PeerCredentials> credentials);
+
+ private:
+  void handle(const DiscoveryRequest& request);
+  // Builds the response for a type from the resources and queues it. Caller holds mutex_.
+  void respond_locked(ResourceType type, const ResourcesPtr& all);
+  // Starts the next write, or finishes the call once reads are closed and nothing is queued.
+  void pump();
+  void finish(grpc::Status status);
+  WatchState& watch(ResourceType type) { return watches_[static_cast<size_t>(type)]; }
+
+  AdsServer& server_;
+  const StreamAuthorizer* authorizer_;
+  std::optional<PeerCredentials> credentials_;
+  std::shared_ptr<AdsStream> self_;  // released in OnDone
+  grpc::ByteBuffer request_;         // owned by the pending read
+
+  mutable std::mutex mutex_;
+  std::optional<Proxy> proxy_;
+  std::array<WatchState, kPushOrder.size()> watches_;
+  uint64_t nonce_counter_ = 0;
+  // At most one queued response per type: a newer one replaces an unsent older one, so a
+  // slow proxy costs a bounded amount of memory and gets only the newest config.
+  std::deque<ResourceType> queue_order_;
+  std::array<std::optional<grpc::ByteBuffer>, kPushOrder.size()> queued_;
+  grpc::ByteBuffer in_flight_;
+  bool writing_ = false;
+  bool reads_closed_ = false;
+  bool finished_ = false;
+  grpc::Status final_status_;
+};
+
+}  // namespace jib::xds

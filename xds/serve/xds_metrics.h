@@ -1,0 +1,24 @@
+// The xDS server's metrics, named as Istio's pilot names them so dashboards carry over.
+#pragma once
+
+#include <array>
+
+#include "base/metrics.h"
+#include "xds/translate/type_urls.h"
+
+namespace jib::xds {
+
+struct XdsMetrics {
+  explicit XdsMetrics(metrics::Registry& registry);
+
+  metrics::Gauge& connected;                 // pilot_xds
+  std::array<metrics::Counter*, 4> pushes;   // pilot_xds_pushes{type}, by ResourceType
+  std::array<metrics::Counter*, 4> rejects;  // pilot_xds_<type>_reject, by ResourceType
+  metrics::Counter& total_rejects;           // pilot_total_xds_rejects
+  metrics::Counter& snapshots;               // jib_xds_snapshots_built
+
+  metrics::Counter& push(ResourceType type) { return *pushes[static_cast<size_t>(type)]; }
+  metrics::Counter& reject(ResourceType type) { return *rejects[static_cast<size_t>(type)]; }
+};
+
+}  // namespace jib::xds
