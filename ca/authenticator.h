@@ -8,18 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "ca/caller_credentials.h"
 #include "ca/identity.h"
 
 namespace jib::ca {
-
-// What the transport knows about a caller.
-struct AuthRequest {
-  // The bearer token from the "authorization: Bearer <token>" request metadata, if any.
-  std::optional<std::string> bearer_token;
-  // The TLS client certificate and any chain it sent, as PEM texts (each may hold several
-  // certificates), leaf first; empty without a client certificate.
-  std::vector<std::string> peer_chain_pem;
-};
 
 struct AuthResult {
   enum class Kind {

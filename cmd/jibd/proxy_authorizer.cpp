@@ -4,17 +4,14 @@ namespace jib::jibd {
 
 grpc::Status ProxyAuthorizer::authorize(const xds::PeerCredentials& credentials,
                                         const xds::Proxy& proxy) const {
-  ca::AuthRequest request;
-  request.bearer_token = credentials.bearer_token;
-  request.peer_chain_pem = credentials.peer_chain_pem;
   ca::ServiceAccount caller;
-  if (auto status = ca_.authenticate(request, &caller); !status.ok()) {
+  if (auto status = ca_.authenticate(credentials, &caller); !status.ok()) {
     return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, status.message);
   }
   if (proxy.ns != caller.ns) {
-    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                        "node claims namespace \"" + proxy.ns + "\" but the caller is " +
-                            caller.ns + "/" + caller.name);
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "node claims namespace \"" + proxy.ns +
+                                                                 "\" but the caller is " +
+                                                                 caller.ns + "/" + caller.name);
   }
   if (proxy.service_account != caller.name) {
     return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,

@@ -8,7 +8,7 @@ grpc::ServerGenericBidiReactor* AdsService::CreateReactor(
     grpc::GenericCallbackServerContext* context) {
   if (context->method() != kStreamMethod) return CallbackGenericService::CreateReactor(context);
   std::optional<PeerCredentials> credentials;
-  if (authorizer_) credentials = peer_credentials(*context);
+  if (authorizer_) credentials = ca::caller_credentials(*context);
   return AdsStream::start(server_, authorizer_, std::move(credentials)).get();
 }
 

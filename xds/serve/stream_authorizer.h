@@ -3,25 +3,16 @@
 // authenticators.
 #pragma once
 
-#include <memory>
-#include <optional>
-#include <string>
-#include <vector>
-
 #include <grpcpp/grpcpp.h>
 
+#include "ca/caller_credentials.h"
 #include "xds/translate/proxy.h"
 
 namespace jib::xds {
 
-// What the transport knows about the caller of a stream.
-struct PeerCredentials {
-  std::optional<std::string> bearer_token;  // from "authorization: Bearer <token>"
-  std::vector<std::string> peer_chain_pem;  // TLS client certificate chain, leaf first
-};
-
-// Reads the credentials of a call; safe to keep after the call ends.
-PeerCredentials peer_credentials(const grpc::ServerContextBase& context);
+// What the transport knows about the caller of a stream, read by ca::caller_credentials as the
+// CA reads its callers'.
+using PeerCredentials = ca::AuthRequest;
 
 class StreamAuthorizer {
  public:
