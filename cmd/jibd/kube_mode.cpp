@@ -11,6 +11,7 @@
 #include "k8s/leader_election.h"
 #include "k8s/rest_client.h"
 #include "k8s/root_cert_controller.h"
+#include "mesh/config/file_source.h"
 
 extern char** environ;
 
@@ -29,10 +30,12 @@ std::map<std::string, std::string> environment() {
   return env;
 }
 
-class KubeModeImpl final : public KubeMode {
+class KubeMode final : public mesh::ConfigSource {
  public:
-  KubeModeImpl(const Options& options, k8s::KubeClientPtr client, mesh::ConfigStore& store)
+  KubeMode(const Options& options, k8s::KubeClientPtr client, mesh::ConfigStore& store,
+           TrustBundlesOfCa trust_bundles)
       : options_(options),
+        trust_bundles_(std::move(trust_bundles)),
         client_(client),
         informers_(client),
         source_({options.control_plane_namespace, std::chrono::milliseconds(20)}, informers_,
@@ -49,7 +52,7 @@ class KubeModeImpl final : public KubeMode {
       root_cert_.set_leader(true);
     }
   }
-  ~KubeModeImpl() override { stop(); }
+  ~KubeMode() override { stop(); }
 
   bool configure_ca(ca::CaServerOptions* ca, std::string* error) {
     if (ca->cacerts_dir.empty()) {
@@ -77,16 +80,21 @@ class KubeModeImpl final : public KubeMode {
     return true;
   }
 
-  void start(ca::CaServer& ca) override {
-    root_cert_.follow(ca.trust_bundles());
+  bool load_initial(std::string*) override {
     informers_.start();
     source_.start();
-    root_cert_.start();
     if (source_.wait_synced(std::chrono::seconds(60))) {
       log::info(kLog, "synced with the API server");
     } else {
       log::warn(kLog, "not every resource listed within 60 s; serving what is known");
     }
+    return true;
+  }
+
+  bool start(std::string*) override {
+    root_cert_.follow(trust_bundles_());
+    root_cert_.start();
+    return true;
   }
 
   void stop() override {
@@ -99,6 +107,7 @@ class KubeModeImpl final : public KubeMode {
 
  private:
   Options options_;
+  TrustBundlesOfCa trust_bundles_;
   k8s::KubeClientPtr client_;
   k8s::InformerFactory informers_;
   k8s::KubeSource source_;
@@ -109,8 +118,11 @@ class KubeModeImpl final : public KubeMode {
 
 }  // namespace
 
-std::unique_ptr<KubeMode> KubeMode::create(const Options& options, mesh::ConfigStore& store,
-                                           ca::CaServerOptions* ca, std::string* error) {
+std::unique_ptr<mesh::ConfigSource> make_kube_source(const Options& options,
+                                                     mesh::ConfigStore& store,
+                                                     ca::CaServerOptions* ca,
+                                                     TrustBundlesOfCa trust_bundles,
+                                                     std::string* error) {
   k8s::KubeConfig config;
   if (!options.kubeconfig.empty()) {
     if (!k8s::load_kubeconfig(options.kubeconfig, &config, error)) return nullptr;
@@ -122,9 +134,19 @@ std::unique_ptr<KubeMode> KubeMode::create(const Options& options, mesh::ConfigS
   log::info(kLog, "kubernetes mode: API server ", config.server, ", control plane namespace ",
             options.control_plane_namespace,
             options.leader_election ? ", leader election on" : ", leader election off");
-  auto mode = std::make_unique<KubeModeImpl>(options, client, store);
+  auto mode = std::make_unique<KubeMode>(options, client, store, std::move(trust_bundles));
   if (!mode->configure_ca(ca, error)) return nullptr;
   return mode;
+}
+
+std::unique_ptr<mesh::ConfigSource> make_config_source(const Options& options,
+                                                       mesh::ConfigStore& store,
+                                                       ca::CaServerOptions* ca,
+                                                       TrustBundlesOfCa trust_bundles,
+                                                       std::string* error) {
+  if (options.kube) return make_kube_source(options, store, ca, std::move(trust_bundles), error);
+  return std::make_unique<mesh::FileSource>(
+      mesh::FileSourceOptions{options.config_dir, options.debounce}, store);
 }
 
 }  // namespace jib::jibd

@@ -1,30 +1,39 @@
 // jibd on Kubernetes: the wiring of k8s/ (client, informers, the store's source, the root-cert
-// controller, leader election, the CA's Secret store and TokenReview), kept out of main.cpp.
+// controller, leader election, the CA's Secret store and TokenReview), kept out of main.cpp,
+// which sees only a mesh::ConfigSource.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "ca/ca_server.h"
 #include "cmd/jibd/options.h"
+#include "mesh/config/config_source.h"
 #include "mesh/config/config_store.h"
 
 namespace jib::jibd {
 
-class KubeMode {
- public:
-  // Connects (kubeconfig, or in-cluster config), registers informers and starts leader
-  // election; points *ca at the cacerts Secret (plugged-in CA) when it exists, else at the
-  // istio-ca-secret store, and at TokenReview through the client. Null with *error when the
-  // configuration is unusable.
-  static std::unique_ptr<KubeMode> create(const Options& options, mesh::ConfigStore& store,
-                                          ca::CaServerOptions* ca, std::string* error);
-  virtual ~KubeMode() = default;
-  // Starts the informers and controllers once the CA exists, and waits (bounded) for the first
-  // complete list of every resource, so that readiness means "config loaded".
-  virtual void start(ca::CaServer& ca) = 0;
-  // Stops controllers, informers and leader election (releasing the lease); idempotent.
-  virtual void stop() = 0;
-};
+// The CA's trust bundles, asked for when the source starts: the CA is made after the source,
+// which first points its options at the cluster's CA material.
+using TrustBundlesOfCa = std::function<ca::TrustBundlePublisher&()>;
+
+// Connects (kubeconfig, or in-cluster config), registers informers and starts leader election;
+// points *ca at the cacerts Secret (plugged-in CA) when it exists, else at the istio-ca-secret
+// store, and at TokenReview through the client. Null with *error when the configuration is
+// unusable. load_initial() waits (bounded) for the first complete list of every resource;
+// start() runs the root-cert controller on the CA's bundles; stop() also releases the lease.
+std::unique_ptr<mesh::ConfigSource> make_kube_source(const Options& options,
+                                                     mesh::ConfigStore& store,
+                                                     ca::CaServerOptions* ca,
+                                                     TrustBundlesOfCa trust_bundles,
+                                                     std::string* error);
+
+// The source of this jibd: the cluster in Kubernetes mode, else --config-dir.
+std::unique_ptr<mesh::ConfigSource> make_config_source(const Options& options,
+                                                       mesh::ConfigStore& store,
+                                                       ca::CaServerOptions* ca,
+                                                       TrustBundlesOfCa trust_bundles,
+                                                       std::string* error);
 
 }  // namespace jib::jibd

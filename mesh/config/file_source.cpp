@@ -9,7 +9,6 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
-#include <system_error>
 
 #include "base/log.h"
 #include "mesh/api/parse.h"
@@ -139,31 +138,43 @@ size_t FileSource::sync() {
   return errors;
 }
 
-void FileSource::start() {
-  if (thread_.joinable()) return;
+bool FileSource::load_initial(std::string* error) {
+  std::error_code ec;
+  std::filesystem::directory_iterator probe(options_.dir, ec);
+  if (ec) {
+    *error = "config directory " + options_.dir.string() + ": " + ec.message();
+    return false;
+  }
+  const size_t errors = load();
+  log::info(kLog, "loaded ", store_.state()->objects.size(), " objects from ",
+            options_.dir.string(), " (", errors, " errors)");
+  return true;
+}
+
+bool FileSource::start(std::string* error) {
+  if (thread_.joinable()) return true;
+  auto fail = [&](std::string what) {
+    const int err = errno;
+    *error = what + ": " + std::strerror(err);
+    if (inotify_fd_ >= 0) close(inotify_fd_);
+    inotify_fd_ = -1;
+    return false;
+  };
   inotify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (inotify_fd_ < 0) throw std::system_error(errno, std::generic_category(), "inotify_init1");
+  if (inotify_fd_ < 0) return fail("inotify_init1");
   // IN_MOVED_TO and IN_CREATE catch editors and ConfigMaps that replace files by rename.
   const uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE;
   if (inotify_add_watch(inotify_fd_, options_.dir.c_str(), mask) < 0) {
-    int err = errno;
-    close(inotify_fd_);
-    inotify_fd_ = -1;
-    throw std::system_error(err, std::generic_category(),
-                            "inotify_add_watch " + options_.dir.string());
+    return fail("cannot watch " + options_.dir.string());
   }
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (wake_fd_ < 0) {
-    int err = errno;
-    close(inotify_fd_);
-    inotify_fd_ = -1;
-    throw std::system_error(err, std::generic_category(), "eventfd");
-  }
+  if (wake_fd_ < 0) return fail("eventfd");
   stopping_ = false;
   // Changes made between load() and the watch being set up are caught by this pass; done
   // before start() returns so that callers see a settled store.
   sync();
   thread_ = std::thread([this] { run(); });
+  return true;
 }
 
 void FileSource::stop() {

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "mesh/config/config_source.h"
 #include "mesh/config/config_store.h"
 
 namespace jib::mesh {
@@ -24,19 +25,22 @@ struct FileSourceOptions {
 // object, field, reason) and the last good version of its objects stays in force: files are
 // all-or-nothing. When two files define the same object, the later file (by name) is in error.
 // Every change found in one pass over the directory is applied to the store as one batch.
-class FileSource {
+class FileSource final : public ConfigSource {
  public:
   FileSource(FileSourceOptions options, ConfigStore& store);
-  ~FileSource();
+  ~FileSource() override;
 
   // Loads the directory once, synchronously (again when called again: only files whose content
   // changed are parsed). Returns the number of errors reported.
   size_t load();
+  // load(), after checking that the directory can be listed: a directory that is not there
+  // at start-up is a mistake to report, not an empty mesh.
+  bool load_initial(std::string* error) override;
   // Starts watching on a thread of its own; changes are applied after the debounce (a quiet
-  // period, at most 1 s after the first event). Throws std::system_error if inotify fails.
-  void start();
+  // period, at most 1 s after the first event). False with *error when inotify fails.
+  bool start(std::string* error) override;
   // Stops and joins the watcher; safe to call more than once.
-  void stop();
+  void stop() override;
 
  private:
   struct FileState {

@@ -154,7 +154,8 @@ TEST_F(FileSourceTest, WatchPicksUpWritesRenamesAndRemovals) {
   write("a.yaml", service_entry("a", "a.example.com"));
   FileSource source({dir_, 50ms}, store_);
   ASSERT_EQ(source.load(), 0u);
-  source.start();
+  std::string error;
+  ASSERT_TRUE(source.start(&error)) << error;
 
   write("b.yaml", service_entry("b", "b.example.com"));
   EXPECT_TRUE(wait_for([&] { return has(se_key("b")); }));
@@ -190,7 +191,8 @@ TEST_F(FileSourceTest, WatchPicksUpWritesRenamesAndRemovals) {
 TEST_F(FileSourceTest, DebounceMergesABurstIntoOneBatch) {
   FileSource source({dir_, 200ms}, store_);
   ASSERT_EQ(source.load(), 0u);
-  source.start();
+  std::string error;
+  ASSERT_TRUE(source.start(&error)) << error;
   for (int i = 0; i < 5; ++i) {
     write("f" + std::to_string(i) + ".yaml",
           service_entry("s" + std::to_string(i), "s" + std::to_string(i) + ".example.com"));
@@ -198,6 +200,19 @@ TEST_F(FileSourceTest, DebounceMergesABurstIntoOneBatch) {
   EXPECT_TRUE(wait_for([&] { return store_.state()->objects.size() == 5; }));
   EXPECT_EQ(event_count(), 1u);
   source.stop();
+}
+
+TEST_F(FileSourceTest, InitialLoadRefusesAMissingDirectoryAndStoresNothing) {
+  FileSource source({dir_ / "missing", 50ms}, store_);
+  std::string error;
+  EXPECT_FALSE(source.load_initial(&error));
+  EXPECT_NE(error.find((dir_ / "missing").string()), std::string::npos) << error;
+  EXPECT_EQ(event_count(), 0u);
+
+  write("a.yaml", service_entry("a", "a.example.com"));
+  FileSource present({dir_, 50ms}, store_);
+  ASSERT_TRUE(present.load_initial(&error)) << error;
+  EXPECT_TRUE(has(se_key("a")));
 }
 
 }  // namespace
