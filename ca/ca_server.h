@@ -99,15 +99,4 @@ class CaServer {
   virtual void shutdown() = 0;
 };
 
-// Parses one "--ca-<name>=<value>" argument into *options. Returns true when it was a --ca-
-// flag and its value was good; false otherwise, with *error set when it was a --ca- flag with
-// a bad value and left empty when the argument is not a --ca- flag at all.
-bool parse_ca_flag(std::string_view arg, CaServerOptions* options, std::string* error);
-// Parses every --ca-* flag in `args` ("--ca-x=v" or "--ca-x v"), e.g. jibd's Options::rest.
-// Arguments that are not --ca-* flags go to *unknown. False with *error on a bad --ca- flag.
-bool parse_ca_flags(const std::vector<std::string>& args, CaServerOptions* options,
-                    std::vector<std::string>* unknown, std::string* error);
-// One line per flag, for --help.
-std::string ca_flags_help();
-
 }  // namespace jib::ca

@@ -1,46 +1,36 @@
 // jib-ca-testserver: runs only the CA (CaServer), for tests until jibd wires it, and as a
 // reference for that wiring. Prints "port=<n>" once serving; stops on SIGTERM or SIGINT.
-//   --ca-*=...          see ca_flags_help()
-//   --bundle-out=FILE   keep the trust bundle (all roots) in FILE
-//   --log-level=LEVEL   debug, info, warn, error
 #include <signal.h>
 
 #include <cstdio>
 #include <iostream>
 
+#include "base/flags.h"
 #include "base/log.h"
 #include "base/ossl.h"
-#include "ca/ca_server.h"
+#include "ca/ca_flags.h"
 
 int main(int argc, char** argv) {
   jib::ca::CaServerOptions options;
   options.extra_serving_sans = {"localhost", "127.0.0.1"};
   std::string bundle_out;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    std::string error;
-    if (jib::ca::parse_ca_flag(arg, &options, &error)) continue;
-    if (!error.empty()) {
-      std::cerr << error << "\n";
-      return 2;
-    }
-    if (arg.starts_with("--bundle-out=")) {
-      bundle_out = std::string(arg.substr(13));
-    } else if (arg.starts_with("--log-level=")) {
-      jib::log::Level level;
-      if (!jib::log::parse_level(arg.substr(12), &level)) {
-        std::cerr << "bad --log-level\n";
-        return 2;
-      }
-      jib::log::set_level(level);
-    } else {
-      std::cerr << "unknown argument " << arg << "\nflags:\n"
-                << jib::ca::ca_flags_help()
-                << "  --bundle-out=FILE  write the trust bundle here\n"
-                   "  --log-level=LEVEL\n";
-      return 2;
-    }
+  jib::log::Level level = jib::log::Level::kInfo;
+  jib::flags::FlagSet flags(
+      "usage: jib-ca-testserver [flags]\nRuns the mesh CA alone; prints port=<n> once serving.\n");
+  jib::ca::add_ca_flags(flags, &options);
+  flags
+      .add({.name = "bundle-out",
+            .target = &bundle_out,
+            .help = "keep the trust bundle (all roots) in this file",
+            .value_name = "FILE"})
+      .add(jib::flags::log_level_flag(&level));
+  const auto parsed = flags.parse({argv + 1, argv + argc});
+  if (auto code = jib::flags::exit_code(parsed, flags, "jib-ca-testserver")) return *code;
+  if (!parsed.positional.empty()) {
+    return jib::flags::usage_error(flags, "jib-ca-testserver",
+                                   "unexpected argument " + parsed.positional.front());
   }
+  jib::log::set_level(level);
   // Signals are taken synchronously below; block them before any thread starts.
   sigset_t signals;
   sigemptyset(&signals);

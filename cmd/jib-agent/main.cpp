@@ -56,12 +56,7 @@ int main(int argc, char** argv) {
     std::fputs(agent::agent_usage().c_str(), stdout);
     return 0;
   }
-  log::Level level;
-  if (!log::parse_level(options.log_level, &level)) {
-    std::fprintf(stderr, "jib-agent: bad --log-level %s\n", options.log_level.c_str());
-    return 2;
-  }
-  log::set_level(level);
+  log::set_level(options.log_level);
   std::string roots;
   if (!jib::read_file(options.cert.root_cert_file, &roots, &error)) {
     log::error("agent", "--ca-root-cert: ", error);

@@ -16,17 +16,13 @@ namespace {
 
 constexpr int kFoundIssues = 79;
 
-constexpr const char* kUsage =
+constexpr const char* kUsageHead =
     "usage: jibctl analyze [-o text|json] [--mesh-config FILE] DIR|FILE...\n"
-    "  -o json            a JSON list of findings {code, name, level, object, file, line,\n"
-    "                     field, message}\n"
-    "  --mesh-config FILE the MeshConfig (default: the `mesh` key of the istio ConfigMap in\n"
-    "                     istio-system among the files, else Istio's defaults)\n";
+    "Cross-object findings over config files, with Istio's analyzer codes.\n";
 
-int usage_error(const std::string& message) {
-  std::fprintf(stderr, "jibctl analyze: %s\n%s", message.c_str(), kUsage);
-  return 2;
-}
+constexpr const char* kFooter =
+    "-o json prints a JSON list of findings {code, name, level, object, file, line, field,\n"
+    "message}. Exit status: 79 when a finding is an error, 0 otherwise, 2 on a usage error.\n";
 
 mesh::analysis::Finding schema_finding(const mesh::ConfigError& e) {
   mesh::analysis::Finding f;
@@ -52,27 +48,20 @@ mesh::analysis::Finding schema_finding(const mesh::ConfigError& e) {
 
 }  // namespace
 
-int run_analyze(const std::vector<std::string_view>& argv) {
-  std::vector<std::string> args(argv.begin(), argv.end());
-  auto format = take_output_flag(args);
-  if (!format) return usage_error("-o needs text or json");
+int run_analyze(const std::vector<std::string>& args) {
+  constexpr std::string_view kProgram = "jibctl analyze";
+  std::string format = "text";
   std::string mesh_config_file;
-  std::vector<std::string> paths;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--mesh-config" && i + 1 < args.size()) {
-      mesh_config_file = args[++i];
-    } else if (args[i].starts_with("--mesh-config=")) {
-      mesh_config_file = args[i].substr(args[i].find('=') + 1);
-    } else if (args[i] == "-h" || args[i] == "--help") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    } else if (args[i].starts_with("-")) {
-      return usage_error("unknown flag " + args[i]);
-    } else {
-      paths.push_back(args[i]);
-    }
-  }
-  if (paths.empty()) return usage_error("no directory given");
+  flags::FlagSet set(kUsageHead);
+  add_output_flag(set, &format);
+  add_mesh_config_flag(set, &mesh_config_file,
+                       "the MeshConfig (default: the `mesh` key of the istio ConfigMap in "
+                       "istio-system among the files, else Istio's defaults)");
+  set.footer(kFooter);
+  const flags::ParseResult parsed = set.parse(args);
+  if (auto code = flags::exit_code(parsed, set, kProgram)) return *code;
+  const std::vector<std::string>& paths = parsed.positional;
+  if (paths.empty()) return flags::usage_error(set, kProgram, "no directory given");
 
   LoadedConfig config = load_config(paths, /*strict=*/false);
   mesh::MeshConfig mesh_config = mesh_config_for(mesh_config_file, config, config.errors);
@@ -91,7 +80,7 @@ int run_analyze(const std::vector<std::string_view>& argv) {
   for (const auto& f : findings) {
     any_error = any_error || f.level == mesh::analysis::Finding::Level::kError;
   }
-  if (*format == "json") {
+  if (format == "json") {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& f : findings) {
       out.push_back({{"code", f.code},

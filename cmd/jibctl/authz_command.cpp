@@ -4,18 +4,16 @@
 // Exit status: 0 ALLOW, 1 DENY, 2 usage or config error.
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cstdio>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "base/flags.h"
 #include "base/ossl.h"
 #include "cmd/jibctl/authz_report.h"
 #include "cmd/jibctl/command.h"
 #include "cmd/jibctl/config_files.h"
-#include "cmd/jibctl/flags.h"
 #include "mesh/model/snapshot.h"
 #include "xds/envoy_rbac/normalized_path.h"
 #include "xds/translate/inbound_filters.h"
@@ -29,38 +27,14 @@ namespace {
 constexpr int kDeny = 1;
 constexpr int kError = 2;
 
-constexpr const char* kUsage =
-    "usage: jibctl authz check --config DIR|FILE --to WORKLOAD [--from PRINCIPAL]\n"
-    "                          [--method M] [--path P] [--host H] [--header K=V]...\n"
-    "                          [--claims FILE | --token-invalid] [--port N] [--source-ip IP]\n"
-    "                          [--destination-ip IP] [--sni S] [--mesh-config FILE]\n"
-    "                          [-o text|json]\n"
+constexpr const char* kUsageHead =
+    "usage: jibctl authz check --config DIR|FILE --to WORKLOAD [--from PRINCIPAL] [flags]\n"
     "Prints ALLOW or DENY, the RBAC stage that decided (DENY, ALLOW, or none when no ALLOW\n"
     "policy applies and no DENY policy matched; jwt_authn for a refused token) and the Envoy\n"
     "policy that decided (ns[<ns>]-policy[<name>]-rule[<i>]), from the RBAC filters jibd sends\n"
-    "the workload, run as Envoy runs them. AUDIT matches are shown, dry-run rules never decide.\n"
-    "  --config DIR|FILE  Istio and Kubernetes YAML, read as jibd reads it (repeatable); any\n"
-    "                     invalid object is an error\n"
-    "  --to WORKLOAD      namespace/name: the Pod of that name, else the WorkloadEntry; or\n"
-    "                     namespace:key=value,...: a workload with exactly these labels\n"
-    "  --from PRINCIPAL   the caller's mesh identity, cluster.local/ns/NS/sa/SA (its mTLS\n"
-    "                     certificate's URI SAN); absent: a plaintext caller\n"
-    "  --method, --path   default GET and /; the path may carry a query\n"
-    "  --host H           the Host (:authority); none by default\n"
-    "  --header K=V       a request header (repeatable); x-forwarded-for sets the remote IP\n"
-    "  --claims FILE      the payload of the request's JWT (JSON): verified when a JWT rule of a\n"
-    "                     RequestAuthentication that applies has its issuer (and audience);\n"
-    "                     refused (DENY, 401) when rules apply but none does; ignored when none\n"
-    "                     applies\n"
-    "  --token-invalid    the request carries a token that does not verify (401 when a\n"
-    "                     RequestAuthentication applies)\n"
-    "  --port N           the inbound port (default: the first of the workload's Sidecar\n"
-    "                     ingress ports, else of its services' ports, else 80); a TCP port\n"
-    "                     runs the network RBAC filters\n"
-    "  --source-ip IP     the caller's address (default: none, so ipBlocks never match)\n"
-    "  --destination-ip   the workload's address (default: the Pod or WorkloadEntry address)\n"
-    "  --sni S            the TLS server name the caller sent (default: none)\n"
-    "Exit status: 0 ALLOW, 1 DENY, 2 usage or config error.\n";
+    "the workload, run as Envoy runs them. AUDIT matches are shown, dry-run rules never decide.\n";
+
+constexpr const char* kFooter = "Exit status: 0 ALLOW, 1 DENY, 2 usage or config error.\n";
 
 struct CheckArgs {
   std::vector<std::string> config;
@@ -68,14 +42,9 @@ struct CheckArgs {
   std::string source_ip, destination_ip, sni;
   std::optional<std::string> from;
   std::vector<std::pair<std::string, std::string>> headers;
-  std::optional<uint32_t> port;
+  int port = 0;  // 0: chosen from the workload
   bool token_invalid = false;
 };
-
-int usage_error(const std::string& message) {
-  std::fprintf(stderr, "jibctl authz check: %s\n%s", message.c_str(), kUsage);
-  return kError;
-}
 
 int error(const std::string& message) {
   std::fprintf(stderr, "jibctl authz check: %s\n", message.c_str());
@@ -87,53 +56,80 @@ std::string lower(std::string s) {
   return s;
 }
 
-// Sets *a from args; returns an error message, empty when all is well.
-std::string parse_args(std::vector<std::string> args, CheckArgs* a) {
-  if (auto it = std::find(args.begin(), args.end(), "--token-invalid"); it != args.end()) {
-    a->token_invalid = true;
-    args.erase(it);
-  }
-  std::string port;
-  const std::map<std::string_view, std::string*> strings = {
-      {"--mesh-config", &a->mesh_config},
-      {"--to", &a->to},
-      {"--claims", &a->claims_file},
-      {"--method", &a->method},
-      {"--path", &a->path},
-      {"--host", &a->host},
-      {"--source-ip", &a->source_ip},
-      {"--destination-ip", &a->destination_ip},
-      {"--sni", &a->sni},
-      {"--port", &port}};
-  std::string error =
-      parse_flags(args, strings, [&](std::string_view flag, std::string_view value) {
-        if (flag == "--config") {
-          a->config.emplace_back(value);
-        } else if (flag == "--from") {
-          a->from = std::string(value.starts_with("spiffe://") ? value.substr(9) : value);
-        } else if (flag == "--header") {
-          const size_t eq = value.find('=');
-          if (eq == std::string_view::npos || eq == 0) {
-            return std::string("--header needs NAME=VALUE");
-          }
-          a->headers.emplace_back(lower(std::string(value.substr(0, eq))), value.substr(eq + 1));
-        } else {
-          return "unknown flag " + std::string(flag);
-        }
-        return std::string();
-      });
-  if (!error.empty()) return error;
-  if (!port.empty()) {
-    uint32_t n = 0;
-    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
-    if (ec != std::errc() || end != port.data() + port.size() || n == 0 || n > 65535) {
-      return "--port needs a number from 1 to 65535";
-    }
-    a->port = n;
-  }
-  if (a->config.empty()) return "--config is required";
-  if (a->to.empty()) return "--to is required";
-  if (!a->claims_file.empty() && a->token_invalid) return "--claims and --token-invalid conflict";
+flags::FlagSet check_flags(CheckArgs* a, std::string* format) {
+  flags::FlagSet set(kUsageHead);
+  set.add({.name = "config",
+           .target = flags::Setter([a](std::string_view v) -> std::string {
+             if (v.empty()) return "empty value";
+             a->config.emplace_back(v);
+             return "";
+           }),
+           .help = "Istio and Kubernetes YAML, read as jibd reads it (repeatable); any invalid "
+                   "object is an error",
+           .value_name = "DIR|FILE"})
+      .add({.name = "to",
+            .target = &a->to,
+            .help = "namespace/name: the Pod of that name, else the WorkloadEntry; or "
+                    "namespace:key=value,...: a workload with exactly these labels",
+            .value_name = "WORKLOAD"})
+      .add({.name = "from",
+            .target = flags::Setter([a](std::string_view v) -> std::string {
+              a->from = std::string(v.starts_with("spiffe://") ? v.substr(9) : v);
+              return "";
+            }),
+            .help = "the caller's mesh identity, cluster.local/ns/NS/sa/SA (its mTLS "
+                    "certificate's URI SAN); absent: a plaintext caller",
+            .value_name = "PRINCIPAL"})
+      .add({.name = "method", .target = &a->method, .help = "the request's method"})
+      .add({.name = "path", .target = &a->path, .help = "the request's path; may carry a query"})
+      .add({.name = "host", .target = &a->host, .help = "the Host (:authority); none by default"})
+      .add({.name = "header",
+            .target = flags::Setter([a](std::string_view v) -> std::string {
+              const size_t eq = v.find('=');
+              if (eq == std::string_view::npos || eq == 0) return "needs NAME=VALUE";
+              a->headers.emplace_back(lower(std::string(v.substr(0, eq))), v.substr(eq + 1));
+              return "";
+            }),
+            .help = "a request header (repeatable); x-forwarded-for sets the remote IP",
+            .value_name = "K=V"})
+      .add({.name = "claims",
+            .target = &a->claims_file,
+            .help = "the payload of the request's JWT (JSON): verified when a JWT rule of a "
+                    "RequestAuthentication that applies has its issuer (and audience); refused "
+                    "(DENY, 401) when rules apply but none does; ignored when none applies",
+            .value_name = "FILE"})
+      .add({.name = "token-invalid",
+            .target = &a->token_invalid,
+            .help = "the request carries a token that does not verify (401 when a "
+                    "RequestAuthentication applies)"})
+      .add({.name = "port",
+            .target = &a->port,
+            .help = "the inbound port; a TCP port runs the network RBAC filters",
+            .min = 1,
+            .default_text = "the first of the workload's Sidecar ingress ports, else of its "
+                            "services' ports, else 80"})
+      .add({.name = "source-ip",
+            .target = &a->source_ip,
+            .help = "the caller's address (default: none, so ipBlocks never match)",
+            .value_name = "IP"})
+      .add({.name = "destination-ip",
+            .target = &a->destination_ip,
+            .help = "the workload's address (default: the Pod or WorkloadEntry address)",
+            .value_name = "IP"})
+      .add({.name = "sni",
+            .target = &a->sni,
+            .help = "the TLS server name the caller sent (default: none)"});
+  add_mesh_config_flag(set, &a->mesh_config, "the MeshConfig (default: as jibd finds it)");
+  add_output_flag(set, format);
+  set.footer(kFooter);
+  return set;
+}
+
+// What the flags cannot check one by one; "" when all is well.
+std::string check_args(const CheckArgs& a) {
+  if (a.config.empty()) return "--config is required";
+  if (a.to.empty()) return "--to is required";
+  if (!a.claims_file.empty() && a.token_invalid) return "--claims and --token-invalid conflict";
   return "";
 }
 
@@ -156,17 +152,18 @@ mesh::SnapshotPtr load_snapshot(const CheckArgs& args) {
 void choose_port(const CheckArgs& args, const xds::MeshView& view, AuthzReport* report) {
   const auto ports = xds::inbound_ports(view);
   for (const auto& inbound : ports) {
-    if (args.port && inbound.port.number != *args.port) continue;
+    if (args.port != 0 && inbound.port.number != static_cast<uint32_t>(args.port)) continue;
     report->port = inbound.port.number;
     report->http = xds::is_http_protocol(inbound.port);
     return;
   }
-  report->port = args.port.value_or(80);
+  report->port = args.port != 0 ? static_cast<uint32_t>(args.port) : 80;
   report->http = true;
-  report->notes.push_back(args.port ? "port " + std::to_string(report->port) +
-                                          " is not an inbound port of the workload: taken as HTTP"
-                                    : "no inbound port known (Sidecar ingress or service "
-                                      "endpoint): port 80, taken as HTTP");
+  report->notes.push_back(args.port != 0
+                              ? "port " + std::to_string(report->port) +
+                                    " is not an inbound port of the workload: taken as HTTP"
+                              : "no inbound port known (Sidecar ingress or service "
+                                "endpoint): port 80, taken as HTTP");
 }
 
 xds::authz::RbacRequest make_request(const CheckArgs& args, const AuthzReport& report) {
@@ -255,27 +252,20 @@ int check(const CheckArgs& args, const std::string& format) {
 
 }  // namespace
 
-int run_authz(const std::vector<std::string_view>& argv) {
-  std::vector<std::string> args(argv.begin(), argv.end());
-  if (!args.empty() && (args[0] == "-h" || args[0] == "--help")) {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
-  if (args.empty() || args[0] != "check") return usage_error("the only subcommand is check");
-  args.erase(args.begin());
-  for (const auto& a : args) {
-    if (a == "-h" || a == "--help") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    }
-  }
-  auto format = take_output_flag(args);
-  if (!format) return usage_error("-o needs text or json");
+int run_authz(const std::vector<std::string>& args) {
+  constexpr std::string_view kProgram = "jibctl authz check";
   CheckArgs parsed;
-  if (std::string message = parse_args(args, &parsed); !message.empty()) {
-    return usage_error(message);
+  std::string format = "text";
+  const flags::FlagSet set = check_flags(&parsed, &format);
+  const flags::ParseResult result = set.parse(args);
+  if (auto code = flags::exit_code(result, set, kProgram)) return *code;
+  if (result.positional != std::vector<std::string>{"check"}) {
+    return flags::usage_error(set, "jibctl authz", "the only subcommand is check");
   }
-  return check(parsed, *format);
+  if (std::string message = check_args(parsed); !message.empty()) {
+    return flags::usage_error(set, kProgram, message);
+  }
+  return check(parsed, format);
 }
 
 }  // namespace jib::ctl

@@ -93,28 +93,16 @@ std::string error_json(const mesh::ConfigError& e) {
   return j.dump();
 }
 
-std::optional<std::string> take_output_flag(std::vector<std::string>& args) {
-  std::string format = "text";
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string value;
-    size_t n = 0;
-    if ((args[i] == "-o" || args[i] == "--output") && i + 1 < args.size()) {
-      value = args[i + 1];
-      n = 2;
-    } else if (args[i].starts_with("-o=") || args[i].starts_with("--output=")) {
-      value = args[i].substr(args[i].find('=') + 1);
-      n = 1;
-    } else if (args[i] == "-o" || args[i] == "--output") {
-      return std::nullopt;
-    } else {
-      continue;
-    }
-    if (value != "text" && value != "json") return std::nullopt;
-    format = value;
-    args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(i + n));
-    --i;
-  }
-  return format;
+void add_output_flag(flags::FlagSet& set, std::string* format) {
+  set.add({.name = "output",
+           .target = format,
+           .help = "how results are printed",
+           .short_name = 'o',
+           .choices = {"text", "json"}});
+}
+
+void add_mesh_config_flag(flags::FlagSet& set, std::string* file, std::string help) {
+  set.add({.name = "mesh-config", .target = file, .help = std::move(help), .value_name = "FILE"});
 }
 
 }  // namespace jib::ctl

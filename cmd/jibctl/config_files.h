@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/flags.h"
 #include "mesh/api/mesh_config.h"
 #include "mesh/api/parse.h"
 #include "mesh/config/config_store.h"
@@ -34,7 +35,8 @@ mesh::MeshConfig mesh_config_for(const std::string& mesh_config_file, const Load
 // A ConfigError as a JSON object string, for `-o json`.
 std::string error_json(const mesh::ConfigError& e);
 
-// The -o/--output flag's value from args (removing it); "text" by default; nullopt when invalid.
-std::optional<std::string> take_output_flag(std::vector<std::string>& args);
+// -o/--output text|json, and --mesh-config FILE (the MeshConfig in force; see mesh_config_for).
+void add_output_flag(flags::FlagSet& set, std::string* format);
+void add_mesh_config_flag(flags::FlagSet& set, std::string* file, std::string help);
 
 }  // namespace jib::ctl

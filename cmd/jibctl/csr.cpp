@@ -1,61 +1,63 @@
 // jibctl csr: makes a key and CSR, asks the mesh CA (IstioCertificateService over TLS) for a
 // certificate, and writes key.pem (0600), cert-chain.pem and root-cert.pem.
-#include <charconv>
+#include <chrono>
 #include <cstdio>
-#include <map>
 #include <string>
 
 #include "agent/csr_client.h"
+#include "base/flags.h"
 #include "base/ossl.h"
 #include "cmd/jibctl/command.h"
-#include "cmd/jibctl/flags.h"
 
 namespace jib::ctl {
 namespace {
 
-constexpr const char* kUsage =
-    "usage: jibctl csr --ca HOST:PORT [--token FILE] [--key-type ec|ec384|rsa|rsa1024]\n"
-    "                  [--root-cert FILE] [--server-name NAME] [--ttl SECONDS] [--out DIR]\n"
-    "                  [--renew DIR] [--san URI]\n"
-    "  --token FILE      service-account token sent as bearer credential\n"
-    "  --key-type        ec (P-256, default), ec384, rsa (2048), rsa1024 (refused; for tests)\n"
-    "  --root-cert FILE  roots that verify the CA's serving certificate (system roots if unset)\n"
-    "  --server-name     name to verify in the CA's certificate (default: host of --ca)\n"
-    "  --ttl SECONDS     requested lifetime (server default if unset)\n"
-    "  --out DIR         where key.pem, cert-chain.pem and root-cert.pem go (default .)\n"
-    "  --renew DIR       authenticate with DIR/key.pem and DIR/cert-chain.pem (mTLS)\n"
-    "  --san URI         put this URI SAN in the CSR (the CA refuses it unless it is yours)\n";
+constexpr const char* kUsageHead =
+    "usage: jibctl csr --ca HOST:PORT (--token FILE | --renew DIR) [flags]\n"
+    "Makes a key and CSR, asks the mesh CA for a certificate, and writes key.pem (0600),\n"
+    "cert-chain.pem and root-cert.pem.\n";
 
 struct Args {
   std::string ca, token_file, key_type = "ec", root_cert, server_name, out = ".", renew, san;
-  int64_t ttl = 0;
+  std::chrono::seconds ttl{0};
 };
 
-bool parse_args(const std::vector<std::string_view>& in, Args* a, std::string* error) {
-  std::map<std::string_view, std::string*> strings = {{"--ca", &a->ca},
-                                                      {"--token", &a->token_file},
-                                                      {"--key-type", &a->key_type},
-                                                      {"--root-cert", &a->root_cert},
-                                                      {"--server-name", &a->server_name},
-                                                      {"--out", &a->out},
-                                                      {"--renew", &a->renew},
-                                                      {"--san", &a->san}};
-  *error = parse_flags(std::vector<std::string>(in.begin(), in.end()), strings,
-                       [&](std::string_view flag, std::string_view value) -> std::string {
-                         if (flag != "--ttl") return "unknown flag " + std::string(flag);
-                         auto [p, ec] =
-                             std::from_chars(value.data(), value.data() + value.size(), a->ttl);
-                         if (ec != std::errc() || p != value.data() + value.size()) {
-                           return "--ttl needs a number of seconds";
-                         }
-                         return "";
-                       });
-  if (!error->empty()) return false;
-  if (a->ca.empty())
-    *error = "--ca is required";
-  else if (a->token_file.empty() && a->renew.empty())
-    *error = "--token or --renew is required";
-  return error->empty();
+flags::FlagSet csr_flags(Args* a) {
+  flags::FlagSet set(kUsageHead);
+  set.add({.name = "ca", .target = &a->ca, .help = "the mesh CA", .value_name = "HOST:PORT"})
+      .add({.name = "token",
+            .target = &a->token_file,
+            .help = "service-account token sent as bearer credential",
+            .value_name = "FILE"})
+      .add({.name = "key-type",
+            .target = &a->key_type,
+            .help = "ec (P-256), ec384, rsa (2048), rsa1024 (refused by the CA; for tests)",
+            .choices = {"ec", "ec384", "rsa", "rsa1024"}})
+      .add({.name = "root-cert",
+            .target = &a->root_cert,
+            .help = "roots that verify the CA's serving certificate (system roots if unset)",
+            .value_name = "FILE"})
+      .add({.name = "server-name",
+            .target = &a->server_name,
+            .help = "name to verify in the CA's certificate (default: host of --ca)",
+            .value_name = "NAME"})
+      .add({.name = "ttl",
+            .target = &a->ttl,
+            .help = "requested lifetime, e.g. 24h (a bare number: seconds; 0: the CA's default)",
+            .bare_unit = std::chrono::seconds(1)})
+      .add({.name = "out",
+            .target = &a->out,
+            .help = "where key.pem, cert-chain.pem and root-cert.pem go",
+            .value_name = "DIR"})
+      .add({.name = "renew",
+            .target = &a->renew,
+            .help = "authenticate with DIR/key.pem and DIR/cert-chain.pem (mTLS)",
+            .value_name = "DIR"})
+      .add({.name = "san",
+            .target = &a->san,
+            .help = "put this URI SAN in the CSR (the CA refuses it unless it is yours)",
+            .value_name = "URI"});
+  return set;
 }
 
 int fail(const std::string& message) {
@@ -65,13 +67,20 @@ int fail(const std::string& message) {
 
 }  // namespace
 
-int run_csr(const std::vector<std::string_view>& argv) {
+int run_csr(const std::vector<std::string>& argv) {
+  constexpr std::string_view kProgram = "jibctl csr";
   Args args;
-  std::string error;
-  if (!parse_args(argv, &args, &error)) {
-    std::fprintf(stderr, "jibctl csr: %s\n%s", error.c_str(), kUsage);
-    return 2;
+  const flags::FlagSet set = csr_flags(&args);
+  const flags::ParseResult parsed = set.parse(argv);
+  if (auto code = flags::exit_code(parsed, set, kProgram)) return *code;
+  if (!parsed.positional.empty()) {
+    return flags::usage_error(set, kProgram, "unexpected argument " + parsed.positional.front());
   }
+  if (args.ca.empty()) return flags::usage_error(set, kProgram, "--ca is required");
+  if (args.token_file.empty() && args.renew.empty()) {
+    return flags::usage_error(set, kProgram, "--token or --renew is required");
+  }
+  std::string error;
   std::string kind = agent::key_kind(args.key_type);
   if (kind.empty()) return fail("unknown --key-type " + args.key_type);
   jib::PkeyPtr key = jib::generate_key(kind);
@@ -95,9 +104,9 @@ int run_csr(const std::vector<std::string_view>& argv) {
     call.token = agent::trim_right(call.token);
   }
   std::vector<std::string> certs;
-  grpc::Status status = agent::request_certificate(call, csr, args.ttl, &certs);
+  grpc::Status status = agent::request_certificate(call, csr, args.ttl.count(), &certs);
   if (!status.ok()) {
-    return fail(std::string("refused: ") + agent::grpc_code_name(status.error_code()) + ": " +
+    return fail("refused: " + std::string(agent::grpc_code_name(status.error_code())) + ": " +
                 status.error_message());
   }
   if (certs.size() < 2) return fail("CA returned a chain without a root");

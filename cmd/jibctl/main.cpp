@@ -1,5 +1,6 @@
 // jibctl: command-line tool for a Jib mesh. Subcommands live in their own files.
 #include <cstdio>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -10,7 +11,7 @@ namespace {
 struct Subcommand {
   std::string_view name;
   std::string_view summary;
-  int (*run)(const std::vector<std::string_view>&);
+  int (*run)(const std::vector<std::string>&);
 };
 
 constexpr Subcommand kSubcommands[] = {
@@ -21,24 +22,34 @@ constexpr Subcommand kSubcommands[] = {
      jib::ctl::run_authz},
 };
 
-int usage() {
-  std::fprintf(stderr, "usage: jibctl <command> [flags]\ncommands:\n");
+std::string usage() {
+  std::string out =
+      "usage: jibctl <command> [flags]   (jibctl <command> --help for its flags)\n"
+      "commands:\n";
   for (const auto& s : kSubcommands) {
-    std::fprintf(stderr, "  %-8.*s %.*s\n", static_cast<int>(s.name.size()), s.name.data(),
-                 static_cast<int>(s.summary.size()), s.summary.data());
+    out += "  " + std::string(s.name) + std::string(10 - s.name.size(), ' ') +
+           std::string(s.summary) + "\n";
   }
+  return out;
+}
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "jibctl: %s\n\n%s", message.c_str(), usage().c_str());
   return 2;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) return usage();
-  std::string_view name = argv[1];
-  std::vector<std::string_view> args(argv + 2, argv + argc);
+  if (argc < 2) return usage_error("no command given");
+  const std::string_view name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    std::fputs(usage().c_str(), stdout);
+    return 0;
+  }
+  const std::vector<std::string> args(argv + 2, argv + argc);
   for (const auto& s : kSubcommands) {
     if (s.name == name) return s.run(args);
   }
-  std::fprintf(stderr, "jibctl: unknown command \"%s\"\n", argv[1]);
-  return usage();
+  return usage_error("unknown command \"" + std::string(name) + "\"");
 }

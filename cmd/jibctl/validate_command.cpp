@@ -12,51 +12,42 @@
 namespace jib::ctl {
 namespace {
 
-constexpr const char* kUsage =
+constexpr const char* kUsageHead =
     "usage: jibctl validate [-o text|json] [--lenient] [--mesh-config FILE] FILE|DIR...\n"
-    "  -o json            one JSON document: {valid, files, objects, errors, warnings}\n"
-    "  --lenient          unknown fields are warnings (as in jibd), not errors\n"
-    "  --mesh-config FILE also validate this MeshConfig file\n"
     "A directory is read recursively (*.yaml, *.yml, *.json). The `mesh` key of an `istio`\n"
     "ConfigMap among the files is validated as MeshConfig.\n";
 
-int usage_error(const std::string& message) {
-  std::fprintf(stderr, "jibctl validate: %s\n%s", message.c_str(), kUsage);
-  return 2;
-}
+constexpr const char* kFooter =
+    "-o json prints one JSON document: {valid, files, objects, errors, warnings}.\n"
+    "Exit status: 0 when everything is valid, 1 when anything is not, 2 on a usage error.\n";
 
 }  // namespace
 
-int run_validate(const std::vector<std::string_view>& argv) {
-  std::vector<std::string> args(argv.begin(), argv.end());
-  auto format = take_output_flag(args);
-  if (!format) return usage_error("-o needs text or json");
-  bool strict = true;
+int run_validate(const std::vector<std::string>& args) {
+  constexpr std::string_view kProgram = "jibctl validate";
+  std::string format = "text";
+  bool lenient = false;
   std::string mesh_config_file;
-  std::vector<std::string> paths;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--lenient") {
-      strict = false;
-    } else if (args[i] == "--mesh-config" && i + 1 < args.size()) {
-      mesh_config_file = args[++i];
-    } else if (args[i].starts_with("--mesh-config=")) {
-      mesh_config_file = args[i].substr(args[i].find('=') + 1);
-    } else if (args[i] == "-h" || args[i] == "--help") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    } else if (args[i].starts_with("-")) {
-      return usage_error("unknown flag " + args[i]);
-    } else {
-      paths.push_back(args[i]);
-    }
+  flags::FlagSet set(kUsageHead);
+  add_output_flag(set, &format);
+  set.add({.name = "lenient",
+           .target = &lenient,
+           .help = "unknown fields are warnings (as in jibd), not errors"});
+  add_mesh_config_flag(set, &mesh_config_file, "also validate this MeshConfig file");
+  set.footer(kFooter);
+  const flags::ParseResult parsed = set.parse(args);
+  if (auto code = flags::exit_code(parsed, set, kProgram)) return *code;
+  const std::vector<std::string>& paths = parsed.positional;
+  if (paths.empty() && mesh_config_file.empty()) {
+    return flags::usage_error(set, kProgram, "no file or directory given");
   }
-  if (paths.empty() && mesh_config_file.empty()) return usage_error("no file or directory given");
+  const bool strict = !lenient;
 
   LoadedConfig config = load_config(paths, strict);
   mesh_config_for(mesh_config_file, config, config.errors);
   const bool valid = config.errors.empty();
 
-  if (*format == "json") {
+  if (format == "json") {
     nlohmann::json out = {{"valid", valid},
                           {"files", config.files.size()},
                           {"objects", config.objects.size()},

@@ -13,7 +13,6 @@
 #include "cmd/jibd/options.h"
 #include "cmd/jibd/proxy_authorizer.h"
 #include "mesh/config/config_store.h"
-#include "mesh/config/file_source.h"
 #include "mesh/config/jwks_fetcher.h"
 #include "mesh/config/jwks_http.h"
 #include "mesh/model/snapshot.h"
@@ -73,23 +72,30 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
   std::atomic<bool> ready{false};
   mesh::ConfigStore store;
   std::string error;
+  // Inputs first, ports last: whatever keeps jibd from serving is reported before it listens.
   mesh::MeshConfigSource mesh_config;
   mesh_config.ns = options.control_plane_namespace;
-  if (!load_mesh_config(options, &ca_options, &mesh_config)) return 1;
-  std::unique_ptr<mesh::FileSource> files;
-  std::unique_ptr<KubeMode> kube;
-  if (options.kube) {
-    kube = KubeMode::create(options, store, &ca_options, &error);
-    if (!kube) {
-      log::error(kLog, error);
-      return 1;
-    }
-  } else {
-    files = std::make_unique<mesh::FileSource>(
-        mesh::FileSourceOptions{options.config_dir, options.debounce}, store);
-    size_t errors = files->load();
-    log::info(kLog, "loaded ", store.state()->objects.size(), " objects from ", options.config_dir,
-              " (", errors, " errors)");
+  if (!load_mesh_config(options, &ca_options, &mesh_config)) {
+    log::error(kLog, "cannot start: bad --mesh-config ", options.mesh_config_file);
+    return 1;
+  }
+  std::unique_ptr<ca::CaServer> ca_server;  // outlives the source, which follows its bundles
+  auto source = make_config_source(
+      options, store, &ca_options,
+      [&]() -> ca::TrustBundlePublisher& { return ca_server->trust_bundles(); }, &error);
+  if (!source || !source->load_initial(&error)) {
+    log::error(kLog, "cannot start: ", error);
+    return 1;
+  }
+  if (ca_options.listen_address == ca::CaServerOptions().listen_address) {
+    ca_options.listen_address = options.bind;
+  }
+  // The CA shares 15012 with secure xDS, as istiod's does: one TLS server, both services.
+  ca_options.own_server = false;
+  ca_server = ca::CaServer::create(ca_options, &error);
+  if (!ca_server) {
+    log::error(kLog, "cannot start the CA: ", error);
+    return 1;
   }
 
   xds::XdsMetrics metrics(metrics::Registry::global());
@@ -137,28 +143,18 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
   }
   log::info(kLog, "http listening on ", options.bind, ":", http_server->port());
 
-  if (ca_options.listen_address == ca::CaServerOptions().listen_address) {
-    ca_options.listen_address = options.bind;
-  }
-  // The CA shares 15012 with secure xDS, as istiod's does: one TLS server, both services.
-  ca_options.own_server = false;
-  auto ca_server = ca::CaServer::create(ca_options, &error);
-  if (!ca_server) {
-    log::error(kLog, "cannot start the CA: ", error);
-    return 1;
-  }
   ProxyAuthorizer authorizer(*ca_server);
   xds::AdsService secure_ads(ads, &authorizer);
   grpc::ServerBuilder secure_builder;
   int secure_port = 0;
-  secure_builder.AddListeningPort(ca_options.listen_address + ":" + std::to_string(options.ca_port),
+  secure_builder.AddListeningPort(ca_options.listen_address + ":" + std::to_string(ca_options.port),
                                   ca_server->tls_credentials(), &secure_port);
   secure_builder.RegisterService(ca_server->grpc_service());
   secure_builder.RegisterCallbackGenericService(&secure_ads);
   auto secure_server = secure_builder.BuildAndStart();
   if (!secure_server || secure_port == 0) {
     log::error(kLog, "cannot listen for the CA and secure xds on ", ca_options.listen_address, ":",
-               options.ca_port);
+               ca_options.port);
     return 1;
   }
   log::info(kLog, "ca listening on ", ca_options.listen_address, ":", secure_port,
@@ -169,17 +165,15 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
     queue.set_trust_roots(std::make_shared<const std::string>(bundle->concatenated()),
                           store.state());
   });
-  if (kube) {
-    kube->start(*ca_server);
-  } else {
-    files->start();
+  if (!source->start(&error)) {
+    log::error(kLog, "cannot follow config changes: ", error);
+    return 1;
   }
   ready = true;
   int signal = wait_for_signal();
   log::info(kLog, "stopping on signal ", signal);
   ready = false;
-  if (kube) kube->stop();
-  if (files) files->stop();
+  source->stop();
   ca_server->trust_bundles().unsubscribe(bundle_subscription);
   jwks.stop();
   queue.stop();
@@ -195,21 +189,13 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
 
 int main(int argc, char** argv) {
   jib::jibd::Options options;
-  std::string error;
-  if (!jib::jibd::parse_options(argc, argv, &options, &error)) {
-    std::fprintf(stderr, "jibd: %s\n", error.c_str());
-    return 2;
-  }
   jib::ca::CaServerOptions ca_options;
-  std::vector<std::string> unknown;
-  if (!jib::ca::parse_ca_flags(options.rest, &ca_options, &unknown, &error)) {
-    std::fprintf(stderr, "jibd: %s\n", error.c_str());
-    return 2;
-  }
-  if (!unknown.empty()) {
-    std::fprintf(stderr, "jibd: unknown flag %s (see --help)\n", unknown.front().c_str());
-    return 2;
-  }
+  if (auto code = jib::jibd::parse_options(argc, argv, &options, &ca_options)) return *code;
   jib::log::set_level(options.log_level);
-  return jib::jibd::run(options, std::move(ca_options));
+  try {
+    return jib::jibd::run(options, std::move(ca_options));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "jibd: %s\n", e.what());
+    return 1;
+  }
 }

@@ -1,151 +1,102 @@
 #include "cmd/jibd/options.h"
 
-#include "ca/ca_server.h"
-
-#include <charconv>
-#include <cstdio>
 #include <cstdlib>
-#include <functional>
-#include <map>
-#include <string_view>
+
+#include "base/flags.h"
+#include "ca/ca_flags.h"
 
 namespace jib::jibd {
 namespace {
 
-constexpr const char* kUsage = R"(usage: jibd --config-dir DIR [flags]
-
-  --config-dir DIR      directory of Istio YAML to serve (watched for changes)
-  --bind ADDR           address to listen on (default 0.0.0.0)
-  --mesh-config FILE    MeshConfig, YAML or JSON (trustDomain, rootNamespace, enableAutoMtls,
-                        ...); Istio's defaults for what it leaves out. Without it, the `mesh`
-                        key of the istio ConfigMap in the control plane namespace (config
-                        dir or cluster), re-read whenever it changes
-  --xds-port N          plaintext ADS gRPC port (default 15010; 0 picks a free port)
-  --http-port N         /ready, /metrics and /debug/* (default 15014; 0 picks a free port)
-  --ca-port N           CA and secure xDS port (default 15012; 0 picks a free port)
-  --debounce-ms N       quiet period before a push (default 100)
-  --debounce-max-ms N   longest a change waits for a push (default 1000)
-  --jwks-refresh-ms N   how often jwksUri key sets are fetched again (default 1200000, 20 min)
-  --log-level LEVEL     debug, info, warn or error (default info)
-
-Kubernetes (instead of --config-dir; in cluster when KUBERNETES_SERVICE_HOST is set):
-  --kubeconfig PATH     read config from the API server of this kubeconfig's current context
-  --control-plane-namespace NS   istio ConfigMap, CA Secrets, lease (default istio-system)
-  --leader-election BOOL   singleton work only on the lease holder (default true)
+constexpr const char* kUsageHead = R"(usage: jibd --config-dir DIR [flags]
+       jibd --kubeconfig PATH [flags]
+The control plane: serves Istio config to Envoy over xDS (plaintext and TLS), runs the mesh
+CA, and reports on /ready, /metrics and /debug/*.
 )";
 
-bool parse_int(std::string_view text, int min, int max, int* out) {
-  int value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size() || value < min || value > max)
-    return false;
-  *out = value;
-  return true;
+flags::FlagSet jibd_flags(Options* o, ca::CaServerOptions* ca) {
+  flags::FlagSet set(kUsageHead);
+  const auto ms = std::chrono::milliseconds(1);
+  set.add({.name = "config-dir",
+           .target = &o->config_dir,
+           .help = "directory of Istio YAML to serve (watched for changes)",
+           .value_name = "DIR"})
+      .add({.name = "bind",
+            .target = &o->bind,
+            .help = "address to listen on",
+            .value_name = "ADDR"})
+      .add({.name = "mesh-config",
+            .target = &o->mesh_config_file,
+            .help = "MeshConfig, YAML or JSON (trustDomain, rootNamespace, enableAutoMtls, ...); "
+                    "Istio's defaults for what it leaves out. Without it, the `mesh` key of the "
+                    "istio ConfigMap in the control plane namespace, re-read when it changes",
+            .value_name = "FILE"})
+      .add({.name = "xds-port",
+            .target = &o->xds_port,
+            .help = "plaintext ADS gRPC port; 0 picks a free port"})
+      .add({.name = "http-port",
+            .target = &o->http_port,
+            .help = "/ready, /metrics and /debug/*; 0 picks a free port"})
+      .add({.name = "debounce",
+            .target = &o->debounce,
+            .help = "quiet period before a push (a bare number: milliseconds)",
+            .bare_unit = ms})
+      .add({.name = "debounce-max",
+            .target = &o->debounce_max,
+            .help = "longest a change waits for a push",
+            .bare_unit = ms})
+      .add({.name = "jwks-refresh",
+            .target = &o->jwks_refresh,
+            .help = "how often jwksUri key sets are fetched again",
+            .bare_unit = ms})
+      .add({.name = "debounce-ms", .target = &o->debounce, .help = "", .replaced_by = "debounce"})
+      .add({.name = "debounce-max-ms",
+            .target = &o->debounce_max,
+            .help = "",
+            .replaced_by = "debounce-max"})
+      .add({.name = "jwks-refresh-ms",
+            .target = &o->jwks_refresh,
+            .help = "",
+            .replaced_by = "jwks-refresh"})
+      .add(flags::log_level_flag(&o->log_level))
+      .section(
+          "Kubernetes (instead of --config-dir; in cluster when KUBERNETES_SERVICE_HOST is "
+          "set):")
+      .add({.name = "kubeconfig",
+            .target = &o->kubeconfig,
+            .help = "read config from the API server of this kubeconfig's current context",
+            .value_name = "PATH"})
+      .add({.name = "control-plane-namespace",
+            .target = &o->control_plane_namespace,
+            .help = "istio ConfigMap, CA Secrets, lease",
+            .value_name = "NS"})
+      .add({.name = "leader-election",
+            .target = &o->leader_election,
+            .help = "singleton work only on the lease holder"})
+      .section("CA (also secure xDS on --ca-port):");
+  ca::add_ca_flags(set, ca);
+  return set;
 }
 
 }  // namespace
 
-bool parse_options(int argc, char** argv, Options* out, std::string* error) {
-  using Setter = std::function<bool(std::string_view)>;
-  auto port = [](int* field) {
-    return [field](std::string_view v) { return parse_int(v, 0, 65535, field); };
-  };
-  auto millis = [](std::chrono::milliseconds* field) {
-    return [field](std::string_view v) {
-      int n = 0;
-      if (!parse_int(v, 0, 3600 * 1000, &n)) return false;
-      *field = std::chrono::milliseconds(n);
-      return true;
-    };
-  };
-  std::map<std::string_view, Setter> flags = {
-      {"--config-dir",
-       [out](std::string_view v) {
-         out->config_dir = v;
-         return !v.empty();
-       }},
-      {"--bind",
-       [out](std::string_view v) {
-         out->bind = v;
-         return !v.empty();
-       }},
-      {"--mesh-config",
-       [out](std::string_view v) {
-         out->mesh_config_file = v;
-         return !v.empty();
-       }},
-      {"--xds-port", port(&out->xds_port)},
-      {"--http-port", port(&out->http_port)},
-      {"--ca-port", port(&out->ca_port)},
-      {"--debounce-ms", millis(&out->debounce)},
-      {"--debounce-max-ms", millis(&out->debounce_max)},
-      {"--jwks-refresh-ms", millis(&out->jwks_refresh)},
-      {"--log-level", [out](std::string_view v) { return log::parse_level(v, &out->log_level); }},
-      {"--kubeconfig",
-       [out](std::string_view v) {
-         out->kubeconfig = v;
-         return !v.empty();
-       }},
-      {"--control-plane-namespace",
-       [out](std::string_view v) {
-         out->control_plane_namespace = v;
-         return !v.empty();
-       }},
-      {"--leader-election",
-       [out](std::string_view v) {
-         out->leader_election = v == "true";
-         return v == "true" || v == "false";
-       }},
-  };
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::fputs(kUsage, stdout);
-      std::fputs("\nCA flags:\n", stdout);
-      std::fputs(ca::ca_flags_help().c_str(), stdout);
-      std::exit(0);
-    }
-    std::string_view name = arg;
-    std::string_view value;
-    bool has_value = false;
-    if (auto eq = arg.find('='); eq != std::string_view::npos) {
-      name = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-      has_value = true;
-    }
-    auto it = flags.find(name);
-    if (it == flags.end()) {
-      out->rest.emplace_back(arg);
-      // Keep an unknown flag's separate value with it.
-      if (!has_value && i + 1 < argc && std::string_view(argv[i + 1]).substr(0, 2) != "--") {
-        out->rest.emplace_back(argv[++i]);
-      }
-      continue;
-    }
-    if (!has_value) {
-      if (i + 1 >= argc) {
-        *error = std::string(name) + " needs a value";
-        return false;
-      }
-      value = argv[++i];
-    }
-    if (!it->second(value)) {
-      *error = "bad value for " + std::string(name) + ": \"" + std::string(value) + "\"";
-      return false;
-    }
+std::optional<int> parse_options(int argc, char** argv, Options* out, ca::CaServerOptions* ca) {
+  const flags::FlagSet set = jibd_flags(out, ca);
+  const flags::ParseResult result = set.parse({argv + 1, argv + argc});
+  if (auto code = flags::exit_code(result, set, "jibd")) return code;
+  if (!result.positional.empty()) {
+    return flags::usage_error(set, "jibd", "unexpected argument " + result.positional.front());
   }
   const char* in_cluster = std::getenv("KUBERNETES_SERVICE_HOST");
   out->kube = !out->kubeconfig.empty() ||
               (out->config_dir.empty() && in_cluster != nullptr && *in_cluster != '\0');
   if (out->kube && !out->config_dir.empty()) {
-    *error = "--config-dir and --kubeconfig exclude each other";
-    return false;
+    return flags::usage_error(set, "jibd", "--config-dir and --kubeconfig exclude each other");
   }
   if (out->config_dir.empty() && !out->kube) {
-    *error = "--config-dir is required\n" + std::string(kUsage);
-    return false;
+    return flags::usage_error(set, "jibd", "--config-dir is required");
   }
-  return true;
+  return std::nullopt;
 }
 
 }  // namespace jib::jibd

@@ -2,10 +2,11 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
-#include <vector>
 
 #include "base/log.h"
+#include "ca/ca_server.h"
 
 namespace jib::jibd {
 
@@ -15,7 +16,7 @@ struct Options {
   std::string mesh_config_file;  // MeshConfig (YAML or JSON); empty: Istio's defaults
   int xds_port = 15010;          // plaintext ADS, as istiod's 15010
   int http_port = 15014;         // /ready, /metrics, /debug/*, as istiod's monitoring port
-  int ca_port = 15012;           // CA and secure xDS
+  // The CA and secure xDS port (15012) is the CA's: CaServerOptions::port.
   std::chrono::milliseconds debounce{100};
   std::chrono::milliseconds debounce_max{1000};
   // How often each RequestAuthentication jwksUri is fetched again (Istio's default: 20 min).
@@ -27,12 +28,10 @@ struct Options {
   std::string kubeconfig;
   std::string control_plane_namespace = "istio-system";
   bool leader_election = true;
-  // Flags that no part of jibd recognised here; later parts (the CA) take theirs from this.
-  std::vector<std::string> rest;
 };
 
-// Parses argv. Returns false and sets *error for a malformed value or a missing required flag.
-// Prints usage and exits for --help.
-bool parse_options(int argc, char** argv, Options* out, std::string* error);
+// Parses argv into *out and the --ca-* flags into *ca. Nullopt when jibd goes on; otherwise the
+// exit code, after printing the usage (--help: stdout, 0) or the error and the usage (stderr, 2).
+std::optional<int> parse_options(int argc, char** argv, Options* out, ca::CaServerOptions* ca);
 
 }  // namespace jib::jibd

@@ -6,7 +6,7 @@ tests (test_jwt.py); real keys, real signed tokens, a JWKS server on loopback.
 SigningKey: an RS256 or ES256 key with its kid; .jwk() for a key set, .token(...) signs.
 JwksServer: serves the key set it is given at /jwks.json (503 while `failing`), counts GETs.
 Builders: sidecar(), no_mtls(), request_authentication(), authorization_policy().
-JwtWorkload: jibd (--jwks-refresh-ms 1000) + Envoy + backend; get(), status(), wait_status(),
+JwtWorkload: jibd (--jwks-refresh 1s) + Envoy + backend; get(), status(), wait_status(),
 assert_no_nack()."""
 import http.server
 import json
@@ -160,7 +160,7 @@ class JwtWorkload:
         self.config_dir = config_dir
         config_dir.write("workload.yaml", [sidecar(self.port, self.backend.port), no_mtls()])
         config_dir.write("policies.yaml", list(objects))
-        self.jibd = jibd(debounce_ms=50, extra_args=["--jwks-refresh-ms", "1000"])
+        self.jibd = jibd(debounce_ms=50, extra_args=["--jwks-refresh", "1s"])
         self.envoy = envoy(self.jibd, pod=f"{APP}-0", namespace=NS, labels={"app": APP})
         self.url = f"http://127.0.0.1:{self.port}"
         self.session = requests.Session()

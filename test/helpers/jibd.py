@@ -30,7 +30,7 @@ class Jibd(Process):
                 "--xds-port", xds_port, "--http-port", http_port, "--ca-port", ca_port,
                 "--log-level", log_level]
         if debounce_ms is not None:
-            argv += ["--debounce-ms", debounce_ms]
+            argv += ["--debounce", f"{debounce_ms}ms"]
         extra_args = list(extra_args)
         if not any(str(a).startswith("--ca-state-dir") for a in extra_args):
             # Each jibd gets its own CA state beside its log, never the system default.

@@ -72,14 +72,31 @@ TEST(AgentOptions, RefusesBadAndMissingFlags) {
       parse_agent_options({"--ca-root-cert", "r", "--sds-socket", "s", "--bogus"}, &o4, &error));
 }
 
-TEST(AgentOptions, Durations) {
-  std::chrono::milliseconds d;
-  ASSERT_TRUE(parse_duration_ms("2h", &d));
-  EXPECT_EQ(d, 2h);
-  ASSERT_TRUE(parse_duration_ms("45", &d));
-  EXPECT_EQ(d, 45s);
-  EXPECT_FALSE(parse_duration_ms("5 min", &d));
-  EXPECT_FALSE(parse_duration_ms("", &d));
+TEST(AgentOptions, DurationsTakeIstioSyntaxAndBareSeconds) {
+  AgentOptions o;
+  std::string error;
+  ASSERT_TRUE(parse_agent_options({"--ca-root-cert", "r", "--sds-socket", "s", "--cert-ttl", "2h",
+                                   "--backoff-max", "45", "--root-cert-poll", "1m30s"},
+                                  &o, &error))
+      << error;
+  EXPECT_EQ(o.cert.cert_ttl, 2h);
+  EXPECT_EQ(o.cert.backoff.max, 45s);
+  EXPECT_EQ(o.cert.root_poll, 90s);
+  AgentOptions bad;
+  EXPECT_FALSE(parse_agent_options(
+      {"--ca-root-cert", "r", "--sds-socket", "s", "--cert-ttl", "5 min"}, &bad, &error));
+  EXPECT_NE(error.find("--cert-ttl"), std::string::npos) << error;
+  AgentOptions zero;
+  EXPECT_FALSE(parse_agent_options({"--ca-root-cert", "r", "--sds-socket", "s", "--cert-ttl", "0"},
+                                   &zero, &error));
+}
+
+TEST(AgentOptions, HelpNeedsNothingElse) {
+  AgentOptions o;
+  std::string error;
+  ASSERT_TRUE(parse_agent_options({"--help"}, &o, &error)) << error;
+  EXPECT_TRUE(o.help);
+  EXPECT_NE(agent_usage().find("--sds-socket PATH"), std::string::npos) << agent_usage();
 }
 
 }  // namespace
