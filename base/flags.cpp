@@ -161,7 +161,7 @@ std::string FlagSet::set(const Flag& flag, std::string_view value, bool first_ti
                                      std::from_chars(value.data(), value.data() + value.size(), n);
                                  if (ec != std::errc() || end != value.data() + value.size() ||
                                      n < flag.min || n > flag.max) {
-                                   return "needs an integer from " + std::to_string(flag.min) +
+                                   return "needs a number from " + std::to_string(flag.min) +
                                           " to " + std::to_string(flag.max);
                                  }
                                  *out = n;
@@ -242,10 +242,12 @@ ParseResult FlagSet::parse(const std::vector<std::string>& args) const {
     }
     const bool first_time = std::find(seen.begin(), seen.end(), flag) == seen.end();
     seen.push_back(flag);
-    if (std::string error = set(*flag, value.value_or(""), first_time, &result.warnings);
-        !error.empty()) {
-      return fail("bad value for " + shown + " \"" + std::string(value.value_or("")) +
-                  "\": " + error);
+    const std::string text(value.value_or(""));
+    if (std::string error = set(*flag, text, first_time, &result.warnings); !error.empty()) {
+      // "needs ..." reads on from the flag's name; other errors describe the value.
+      return fail(error.starts_with("needs ")
+                      ? shown + " " + error + ", not \"" + text + "\""
+                      : "bad value for " + shown + " \"" + text + "\": " + error);
     }
   }
   return result;

@@ -35,7 +35,7 @@ def test_help_prints_every_flag_and_exits_0(flag):
 
 @pytest.mark.parametrize("args, error", [
     (["--config-dir", "/tmp", "--bogus"], "unknown flag --bogus"),
-    (["--config-dir", "/tmp", "--xds-port", "http"], 'bad value for --xds-port "http"'),
+    (["--config-dir", "/tmp", "--xds-port", "http"], '--xds-port needs a number from 0 to 65535'),
     (["--config-dir", "/tmp", "--debounce", "10parsecs"], 'unknown unit "parsecs"'),
     (["--config-dir", "/tmp", "--ca-root-ttl", "-1h"], "negative"),
     (["--config-dir"], "--config-dir needs a value"),
@@ -53,8 +53,8 @@ def test_missing_config_dir_exits_1_before_opening_any_port(tmp_path, free_port)
     missing = tmp_path / "no-such-dir"
     ports = [free_port() for _ in range(3)]
     proc = subprocess.Popen(
-        [jibd_binary(), "--config-dir", missing, "--bind", "127.0.0.1", "--xds-port", ports[0],
-         "--http-port", ports[1], "--ca-port", ports[2], "--ca-state-dir", tmp_path / "ca"],
+        [str(a) for a in [jibd_binary(), "--config-dir", missing, "--bind", "127.0.0.1", "--xds-port", ports[0],
+         "--http-port", ports[1], "--ca-port", ports[2], "--ca-state-dir", tmp_path / "ca"]],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     # Nothing may listen at any time: poll while it starts and fails.
     deadline = time.monotonic() + 10
