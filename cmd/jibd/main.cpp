@@ -85,8 +85,7 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
       return 1;
     }
   } else {
-    files = std::make_unique<mesh::FileSource>(
-        mesh::FileSourceOptions{options.config_dir, options.debounce}, store);
+    files = std::make_unique<mesh::FileSource>(mesh::FileSourceOptions{options.config_dir}, store);
     size_t errors = files->load();
     log::info(kLog, "loaded ", store.state()->objects.size(), " objects from ", options.config_dir,
               " (", errors, " errors)");
@@ -98,8 +97,8 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
       mesh::Snapshot::build(loaded, mesh_config.resolve(*loaded)));
   xds::AdsServer ads(initial, metrics);
   xds::PushQueue queue({options.debounce, options.debounce_max, mesh_config},
-                       [&](mesh::SnapshotPtr snapshot, const std::set<mesh::ConfigKey>&) {
-                         ads.push(std::make_shared<const xds::PushContext>(std::move(snapshot)));
+                       [&](xds::PushRequest request) {
+                         ads.push(xds::PushContext::next(*ads.current(), request));
                          metrics.snapshots.inc();  // after the push, so that tests can wait on it
                        });
   // Key sets of RequestAuthentication jwksUris: fetched here, inlined into proxies' config.

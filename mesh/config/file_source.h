@@ -2,7 +2,6 @@
 #pragma once
 
 #include <atomic>
-#include <chrono>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -16,7 +15,6 @@ namespace jib::mesh {
 
 struct FileSourceOptions {
   std::filesystem::path dir;
-  std::chrono::milliseconds debounce{100};
 };
 
 // Loads every *.yaml / *.yml file of the directory (multi-document) into the store and keeps
@@ -32,8 +30,8 @@ class FileSource {
   // Loads the directory once, synchronously (again when called again: only files whose content
   // changed are parsed). Returns the number of errors reported.
   size_t load();
-  // Starts watching on a thread of its own; changes are applied after the debounce (a quiet
-  // period, at most 1 s after the first event). Throws std::system_error if inotify fails.
+  // Starts watching on a thread of its own; changes are applied as soon as they are seen (the
+  // push queue is the one debouncer). Throws std::system_error if inotify fails.
   void start();
   // Stops and joins the watcher; safe to call more than once.
   void stop();
