@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "base/grpc_status_names.h"
 #include "base/ossl.h"
 #include "proto/istio/ca.grpc.pb.h"
 
@@ -63,26 +64,9 @@ grpc::Status request_certificate(const CaCallOptions& options, const std::string
   return status;
 }
 
-const char* grpc_code_name(grpc::StatusCode code) {
-  static const char* kNames[] = {"OK",
-                                 "CANCELLED",
-                                 "UNKNOWN",
-                                 "INVALID_ARGUMENT",
-                                 "DEADLINE_EXCEEDED",
-                                 "NOT_FOUND",
-                                 "ALREADY_EXISTS",
-                                 "PERMISSION_DENIED",
-                                 "RESOURCE_EXHAUSTED",
-                                 "FAILED_PRECONDITION",
-                                 "ABORTED",
-                                 "OUT_OF_RANGE",
-                                 "UNIMPLEMENTED",
-                                 "INTERNAL",
-                                 "UNAVAILABLE",
-                                 "DATA_LOSS",
-                                 "UNAUTHENTICATED"};
-  int i = static_cast<int>(code);
-  return i >= 0 && i < 17 ? kNames[i] : "UNKNOWN";
+std::string_view grpc_code_name(grpc::StatusCode code) {
+  const auto i = static_cast<size_t>(code);
+  return i < kGrpcStatusNames.size() ? kGrpcStatusNames[i] : "UNKNOWN";
 }
 
 std::string trim_right(std::string s) {

@@ -39,7 +39,7 @@ grpc::Status request_certificate(const CaCallOptions& options, const std::string
                                  int64_t ttl_seconds, std::vector<std::string>* chain);
 
 // "UNAVAILABLE", "UNAUTHENTICATED", ... for messages.
-const char* grpc_code_name(grpc::StatusCode code);
+std::string_view grpc_code_name(grpc::StatusCode code);
 
 // `s` without trailing whitespace (token files end in a newline).
 std::string trim_right(std::string s);

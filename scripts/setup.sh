@@ -38,7 +38,7 @@ fi
 # Upstream protos (npm and Go module, checksummed) are fetched into the cache.
 scripts/fetch_protos.sh >/dev/null
 
-# --- Kubernetes test environment (test/k8s/, issue 5) -------------------------------------
+# --- Kubernetes test environment (test/k8s/) -------------------------------------
 # etcd and etcdctl from Debian; kube-apiserver and kubectl built once from the Go module
 # k8s.io/kubernetes pinned in test/k8s/apiserver/go.mod into $cache/bin (slow when cold,
 # nothing when cached). JIB_SKIP_KUBE=1 skips the build on machines that never run test/k8s.

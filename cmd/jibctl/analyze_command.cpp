@@ -9,7 +9,7 @@
 
 #include "cmd/jibctl/command.h"
 #include "cmd/jibctl/config_files.h"
-#include "mesh/analysis/analyzer.h"
+#include "mesh/analysis/analyzers.h"
 
 namespace jib::ctl {
 namespace {

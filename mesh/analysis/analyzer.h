@@ -25,10 +25,4 @@ class Analyzer {
 };
 using AnalyzerPtr = std::unique_ptr<Analyzer>;
 
-// Every analyzer Jib has, in a fixed order.
-std::vector<AnalyzerPtr> all_analyzers();
-
-// Runs every analyzer; findings sorted by file, line, code.
-std::vector<Finding> analyze(const Context& context);
-
 }  // namespace jib::mesh::analysis

@@ -26,4 +26,10 @@ AnalyzerPtr make_peer_authentication_conflicts_analyzer();
 // namespace) has no workload.
 AnalyzerPtr make_authorization_policy_workloads_analyzer();
 
+// Every analyzer Jib has, in a fixed order.
+std::vector<AnalyzerPtr> all_analyzers();
+
+// Runs every analyzer; findings sorted by file, line, code.
+std::vector<Finding> analyze(const Context& context);
+
 }  // namespace jib::mesh::analysis

@@ -12,7 +12,7 @@
 #include "mesh/api/k8s_secret.h"
 #include "mesh/api/k8s_service.h"
 #include "mesh/api/k8s_service_account.h"
-#include "mesh/api/validate_internal.h"
+#include "mesh/api/validate_kinds.h"
 
 namespace jib::mesh::detail {
 

@@ -8,7 +8,7 @@
 #include "mesh/api/decode_policy_target.h"
 #include "mesh/api/k8s_decode.h"
 #include "mesh/api/k8s_validate.h"
-#include "mesh/api/validate_internal.h"
+#include "mesh/api/validate_kinds.h"
 #include "mesh/api/validate_policy_target.h"
 #include "mesh/api/yaml_decoder.h"
 
@@ -88,7 +88,7 @@ std::vector<KindInfo> make_registry() {
       "WorkloadGroup", kNetworking, kNetworkingVersions));
   kinds.push_back(spec_kind<Sidecar, decode_sidecar, validate_sidecar>("Sidecar", kNetworking,
                                                                        kNetworkingVersions));
-  // Kubernetes core kinds that the mesh reads (engineer C).
+  // Kubernetes core kinds that the mesh reads.
   kinds.push_back(document_kind<K8sService, decode_k8s_service, validate_k8s_service>(
       "Service", "", {"v1"}, {"spec"}));
   kinds.push_back(document_kind<EndpointSlice, decode_endpoint_slice, validate_endpoint_slice>(
@@ -103,7 +103,7 @@ std::vector<KindInfo> make_registry() {
       "Secret", "", {"v1"}, {"type", "data", "stringData", "immutable"}));
   kinds.push_back(document_kind<ConfigMap, decode_config_map, validate_config_map>(
       "ConfigMap", "", {"v1"}, {"data", "binaryData", "immutable"}));
-  // Security, extension and telemetry kinds (engineer B).
+  // Security, extension and telemetry kinds.
   kinds.push_back(
       spec_kind<PeerAuthentication, decode_peer_authentication, validate_peer_authentication>(
           "PeerAuthentication", "security.istio.io", {"v1beta1", "v1"}));

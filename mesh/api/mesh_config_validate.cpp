@@ -3,7 +3,7 @@
 #include <set>
 
 #include "mesh/api/mesh_config_internal.h"
-#include "mesh/api/validate.h"
+#include "mesh/api/field_checks.h"
 
 namespace jib::mesh::detail {
 namespace {

@@ -2,7 +2,7 @@
 #include <charconv>
 
 #include "mesh/api/path_template.h"
-#include "mesh/api/validate.h"
+#include "mesh/api/field_checks.h"
 #include "mesh/api/validate_policy_target.h"
 
 namespace jib::mesh::detail {

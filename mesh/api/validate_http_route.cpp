@@ -7,7 +7,8 @@
 #include <cstdio>
 #include <variant>
 
-#include "mesh/api/validate.h"
+#include "base/grpc_status_names.h"
+#include "mesh/api/field_checks.h"
 #include "mesh/api/validate_virtual_service_internal.h"
 
 namespace jib::mesh::detail {
@@ -157,24 +158,8 @@ void validate_delegate(const Delegate& d, const std::string& path, Reporter& rep
 
 // The names Istio's fault filter translates to gRPC status codes.
 bool known_grpc_status(std::string_view name) {
-  static constexpr std::array<std::string_view, 17> kNames = {"OK",
-                                                              "CANCELLED",
-                                                              "UNKNOWN",
-                                                              "INVALID_ARGUMENT",
-                                                              "DEADLINE_EXCEEDED",
-                                                              "NOT_FOUND",
-                                                              "ALREADY_EXISTS",
-                                                              "PERMISSION_DENIED",
-                                                              "RESOURCE_EXHAUSTED",
-                                                              "FAILED_PRECONDITION",
-                                                              "ABORTED",
-                                                              "OUT_OF_RANGE",
-                                                              "UNIMPLEMENTED",
-                                                              "INTERNAL",
-                                                              "UNAVAILABLE",
-                                                              "DATA_LOSS",
-                                                              "UNAUTHENTICATED"};
-  return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
+  return std::find(kGrpcStatusNames.begin(), kGrpcStatusNames.end(), name) !=
+         kGrpcStatusNames.end();
 }
 
 void validate_fault(const HTTPFaultInjection& f, const std::string& path, Reporter& report) {

@@ -1,6 +1,6 @@
 #include <array>
 
-#include "mesh/api/validate.h"
+#include "mesh/api/field_checks.h"
 #include "mesh/api/validate_policy_target.h"
 
 namespace jib::mesh::detail {

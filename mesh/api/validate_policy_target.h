@@ -11,7 +11,7 @@
 #include "mesh/api/policy_target.h"
 #include "mesh/api/request_authentication.h"
 #include "mesh/api/telemetry.h"
-#include "mesh/api/validate_internal.h"
+#include "mesh/api/validate_kinds.h"
 #include "mesh/api/wasm_plugin.h"
 
 namespace jib::mesh::detail {

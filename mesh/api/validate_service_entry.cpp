@@ -1,8 +1,8 @@
 #include <array>
 #include <set>
 
-#include "mesh/api/validate.h"
-#include "mesh/api/validate_internal.h"
+#include "mesh/api/field_checks.h"
+#include "mesh/api/validate_kinds.h"
 
 namespace jib::mesh::detail {
 namespace {

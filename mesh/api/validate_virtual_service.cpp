@@ -1,7 +1,7 @@
 // Istio's rules for a VirtualService: hosts, gateways, TLS and TCP routes, destinations.
 #include <algorithm>
 
-#include "mesh/api/validate.h"
+#include "mesh/api/field_checks.h"
 #include "mesh/api/validate_virtual_service_internal.h"
 
 namespace jib::mesh::detail {

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "mesh/api/validate_internal.h"
+#include "mesh/api/validate_kinds.h"
 #include "mesh/api/virtual_service.h"
 
 namespace jib::mesh::detail {

@@ -1,5 +1,5 @@
-#include "mesh/api/validate.h"
-#include "mesh/api/validate_internal.h"
+#include "mesh/api/field_checks.h"
+#include "mesh/api/validate_kinds.h"
 
 namespace jib::mesh::detail {
 

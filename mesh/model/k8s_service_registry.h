@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "mesh/config/config_store.h"
-#include "mesh/model/snapshot.h"
+#include "mesh/model/service.h"
 
 namespace jib::mesh {
 

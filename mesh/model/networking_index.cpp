@@ -4,7 +4,7 @@
 #include <set>
 #include <tuple>
 
-#include "mesh/model/snapshot.h"
+#include "mesh/model/service.h"
 
 namespace jib::mesh {
 namespace {

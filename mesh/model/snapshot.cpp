@@ -7,14 +7,6 @@
 namespace jib::mesh {
 namespace {
 
-// Istio's default; a later issue makes the cluster domain configurable.
-constexpr std::string_view kClusterDomainSuffix = ".svc.cluster.local";
-
-bool bound_to_mesh(const VirtualService& vs) {
-  return vs.gateways.empty() ||
-         std::find(vs.gateways.begin(), vs.gateways.end(), "mesh") != vs.gateways.end();
-}
-
 Endpoint to_endpoint(const WorkloadEntrySpec& we) {
   return Endpoint{we.address,         we.ports,   we.labels,  we.weight,
                   we.service_account, we.network, we.locality};
@@ -63,23 +55,6 @@ void add_workload_entries(const StoreState& state, const ServiceEntry& se,
 
 }  // namespace
 
-std::string resolve_short_name(std::string_view host, std::string_view ns) {
-  if (host == "*" || host.find('.') != std::string_view::npos) return std::string(host);
-  return std::string(host) + "." + std::string(ns) + std::string(kClusterDomainSuffix);
-}
-
-bool host_matches(std::string_view pattern, std::string_view hostname) {
-  if (pattern == hostname) return true;
-  if (pattern.empty() || pattern.front() != '*') return false;
-  std::string_view suffix = pattern.substr(1);
-  return hostname.size() > suffix.size() && hostname.ends_with(suffix);
-}
-
-uint32_t Endpoint::port_for(const ServicePort& service_port) const {
-  if (auto it = ports.find(service_port.name); it != ports.end()) return it->second;
-  return service_port.target_port != 0 ? service_port.target_port : service_port.number;
-}
-
 SnapshotPtr Snapshot::build(const StoreStatePtr& state, std::string_view root_namespace) {
   auto mesh_config = std::make_shared<MeshConfig>();
   mesh_config->root_namespace = root_namespace;
@@ -111,14 +86,6 @@ SnapshotPtr Snapshot::build(const StoreStatePtr& state, MeshConfigPtr mesh_confi
           add_workload_entries(*snap->state_, *se, snap->services_.back().endpoints);
         }
       }
-    } else if (const auto* dr = std::get_if<DestinationRule>(object.get())) {
-      snap->destination_rule_by_host_[resolve_short_name(dr->host, dr->meta.ns)].push_back(dr);
-    } else if (const auto* vs = std::get_if<VirtualService>(object.get())) {
-      if (!bound_to_mesh(*vs)) continue;
-      for (const auto& host : vs->hosts) {
-        auto& list = snap->virtual_services_by_host_[resolve_short_name(host, vs->meta.ns)];
-        if (list.empty() || list.back() != vs) list.push_back(vs);
-      }
     }
   }
   std::sort(snap->services_.begin(), snap->services_.end(),
@@ -148,43 +115,6 @@ const Service* Snapshot::service(std::string_view hostname) const {
   return it == service_by_host_.end() ? nullptr : &services_[it->second];
 }
 
-const DestinationRule* Snapshot::destination_rule(std::string_view hostname) const {
-  const std::vector<const DestinationRule*>* candidates = nullptr;
-  if (auto it = destination_rule_by_host_.find(hostname); it != destination_rule_by_host_.end()) {
-    candidates = &it->second;
-  } else {
-    // The most specific wildcard is the longest pattern that matches.
-    size_t best = 0;
-    for (const auto& [pattern, rules] : destination_rule_by_host_) {
-      if (pattern.size() > best && host_matches(pattern, hostname)) {
-        best = pattern.size();
-        candidates = &rules;
-      }
-    }
-  }
-  if (candidates == nullptr || candidates->empty()) return nullptr;
-  if (const Service* svc = service(hostname)) {
-    for (const auto* dr : *candidates) {
-      if (dr->meta.ns == svc->ns) return dr;
-    }
-  }
-  return candidates->front();
-}
-
-std::vector<const VirtualService*> Snapshot::mesh_virtual_services(
-    std::string_view hostname) const {
-  std::vector<const VirtualService*> out;
-  for (const auto& [pattern, list] : virtual_services_by_host_) {
-    if (!host_matches(pattern, hostname)) continue;
-    out.insert(out.end(), list.begin(), list.end());
-  }
-  std::sort(out.begin(), out.end(), [](const VirtualService* a, const VirtualService* b) {
-    return std::tie(a->meta.ns, a->meta.name) < std::tie(b->meta.ns, b->meta.name);
-  });
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
 std::vector<const Service*> Snapshot::services_for(std::string_view proxy_ns) const {
   std::vector<const Service*> out;
   for (const auto& svc : services_) {
@@ -198,23 +128,6 @@ std::optional<MergedDestinationRule> Snapshot::destination_rule_for(
   const Service* svc = service(hostname);
   return networking_.destination_rule(proxy_ns, hostname, svc != nullptr ? svc->ns : proxy_ns,
                                       workload_labels);
-}
-
-std::vector<const Endpoint*> Snapshot::endpoints(const Service& service,
-                                                 std::string_view subset) const {
-  const Labels* selector = nullptr;
-  if (!subset.empty()) {
-    if (const auto* dr = destination_rule(service.hostname)) {
-      for (const auto& s : dr->subsets) {
-        if (s.name == subset) selector = &s.labels;
-      }
-    }
-  }
-  std::vector<const Endpoint*> out;
-  for (const auto& ep : service.endpoints) {
-    if (selector == nullptr || labels_match(*selector, ep.labels)) out.push_back(&ep);
-  }
-  return out;
 }
 
 }  // namespace jib::mesh

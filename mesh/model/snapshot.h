@@ -14,42 +14,9 @@
 #include "mesh/config/config_store.h"
 #include "mesh/model/networking_index.h"
 #include "mesh/model/policy_index.h"
+#include "mesh/model/service.h"
 
 namespace jib::mesh {
-
-// One endpoint of a service: an address, its ports by service port name, and its labels.
-struct Endpoint {
-  std::string address;
-  std::map<std::string, uint32_t> ports;  // service port name -> workload port; empty: same port
-  Labels labels;
-  uint32_t weight = 0;
-  std::string service_account;
-  std::string network;
-  std::string locality;
-  // The port this endpoint listens on for the service port given.
-  uint32_t port_for(const ServicePort& service_port) const;
-};
-
-// A service as generators see it: one host of a ServiceEntry (later also a Kubernetes Service).
-struct Service {
-  std::string hostname;
-  std::string ns;
-  std::vector<ServicePort> ports;
-  ServiceEntry::Resolution resolution = ServiceEntry::Resolution::kNone;
-  ServiceEntry::Location location = ServiceEntry::Location::kMeshExternal;
-  std::vector<Endpoint> endpoints;
-  std::vector<std::string> export_to;
-  ConfigKey source;  // the object it came from
-};
-
-// Istio's reading of a host in a VirtualService or DestinationRule: a short name ("reviews")
-// means the service of that name in the object's namespace, reviews.<ns>.svc.cluster.local.
-// Names with a dot, and "*", are returned as they are.
-std::string resolve_short_name(std::string_view host, std::string_view ns);
-
-// Istio's host matching: equal, or the pattern starts with "*" and the host ends with the rest
-// ("*.example.com" matches "a.b.example.com"; "*" matches everything).
-bool host_matches(std::string_view pattern, std::string_view hostname);
 
 class Snapshot;
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
@@ -83,20 +50,6 @@ class Snapshot {
   // Whether any service has an endpoint at this address (a workload's service instances).
   bool has_endpoint_at(std::string_view address) const;
 
-  // The DestinationRule for a host (exact match first, then the most specific wildcard), or
-  // nullptr. When rules in several namespaces claim the same host, the one in the namespace of the
-  // service with that hostname wins, else the first by namespace/name. (Istio also prefers the
-  // client proxy's namespace; that needs a proxy and is left to the caller.)
-  const DestinationRule* destination_rule(std::string_view hostname) const;
-
-  // VirtualServices that are bound to the mesh (no gateways, or "mesh" listed) and claim the
-  // host, in Istio's order (oldest first; here: by namespace/name).
-  std::vector<const VirtualService*> mesh_virtual_services(std::string_view hostname) const;
-
-  // Endpoints of a service that carry every label of the subset (all of them when subset is
-  // empty or unknown to the DestinationRule).
-  std::vector<const Endpoint*> endpoints(const Service& service, std::string_view subset) const;
-
   // Networking as one proxy sees it (exportTo, DestinationRule precedence and merging,
   // VirtualService conflicts, Gateways, Sidecar scopes).
   const NetworkingIndex& networking() const { return networking_; }
@@ -120,9 +73,6 @@ class Snapshot {
   std::vector<Service> services_;
   std::map<std::string, size_t, std::less<>> service_by_host_;
   std::set<std::string, std::less<>> endpoint_addresses_;
-  // Host as written (short names resolved) -> rules claiming it, by namespace/name.
-  std::map<std::string, std::vector<const DestinationRule*>, std::less<>> destination_rule_by_host_;
-  std::map<std::string, std::vector<const VirtualService*>, std::less<>> virtual_services_by_host_;
 };
 
 }  // namespace jib::mesh

@@ -1,4 +1,4 @@
-"""Helpers of the AuthorizationPolicy end-to-end tests (test/authz, issue 7): policy objects,
+"""Helpers of the AuthorizationPolicy end-to-end tests (test/authz): policy objects,
 callers other than A (direct mTLS clients with minted identities, bound to a chosen loopback
 source address, any method/path/headers), a TCP echo server, and B's RBAC stats.
 

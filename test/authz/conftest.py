@@ -1,4 +1,4 @@
-"""Fixtures of the authorization tests (test/authz, issue 7): the two-workload mesh of
+"""Fixtures of the authorization tests (test/authz): the two-workload mesh of
 test/mtls (A in ns-a calls B in ns-b through real Envoys and jib-agents), shared rather than
 copied; see test/mtls/conftest.py for `mtls(...)`."""
 import importlib.util

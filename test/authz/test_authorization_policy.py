@@ -1,4 +1,4 @@
-"""Issue 7: AuthorizationPolicy with Istio's semantics, enforced by B's real Envoy.
+"""AuthorizationPolicy with Istio's semantics, enforced by B's real Envoy.
 
 Callers: A's app through A's Envoy (MESH: principal cluster.local/ns/ns-a/sa/sa-a, from
 127.0.0.1 as B sees it), and direct mTLS clients with certificates minted from jibd's CA for

@@ -1,4 +1,4 @@
-"""RequestAuthentication end to end (issue 7): jibd turns it into Envoy's jwt_authn with Istio's
+"""RequestAuthentication end to end: jibd turns it into Envoy's jwt_authn with Istio's
 semantics, checked with real Envoy, real signed JWTs (RS256, ES256) and a JWKS server.
 
 A token that no provider verifies (bad signature, expired, wrong issuer or audience) is refused;

@@ -1,4 +1,4 @@
-"""Issue 7 bug: AuthorizationPolicy paths and notPaths with Istio's path templates ({*} one
+"""AuthorizationPolicy paths and notPaths with Istio's path templates ({*} one
 path segment, {**} any remaining text), enforced by B's real Envoy through Envoy's uri_template
 matcher, and `jibctl authz check` on the same config directory agreeing on every request.
 

@@ -1,4 +1,4 @@
-"""Issue 7's seed policy, end to end: every row of test/authz/seed_matrix.json sent through a
+"""The seed authorization policy, end to end: every row of test/authz/seed_matrix.json sent through a
 real Envoy, and `jibctl authz check` on the same config dir predicting each row's verdict.
 
 The mesh is the two-workload one of test/mtls, with the seed's names: httpbin (namespace foo,

@@ -1,4 +1,4 @@
-"""Issue 7: AuthorizationPolicy on TCP ports, enforced by B's Envoy with the network RBAC
+"""AuthorizationPolicy on TCP ports, enforced by B's Envoy with the network RBAC
 filter before tcp_proxy, with Istio's rules for HTTP-only fields
 (https://istio.io/latest/docs/tasks/security/authorization/authz-tcp/ and the
 AuthorizationPolicy reference): an ALLOW rule that uses HTTP-only fields (methods, paths, ...)

@@ -1,5 +1,5 @@
-"""jibctl authz check: the verdict of the RBAC filters jibd would send a workload, run on one
-request as Envoy runs them. Issue 7's seed matrix (test/authz/seed_matrix.json) row by row,
+"""Jibctl authz check: the verdict of the RBAC filters jibd would send a workload, run on one
+request as Envoy runs them. The seed matrix (test/authz/seed_matrix.json) row by row,
 then stages, workloads, ports, tokens and errors on fixtures/authz beside the seed config."""
 import json
 import pathlib

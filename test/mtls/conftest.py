@@ -1,4 +1,4 @@
-"""Fixtures of the mTLS tests (test/mtls, issue 6): two workloads with real Envoys and
+"""Fixtures of the mTLS tests (test/mtls): two workloads with real Envoys and
 jib-agents, fed by jibd over secure xDS, calling each other through the mesh.
 
   mtls(**kw)   -> mtls_harness.MtlsMesh, started (see `start` below for the options):

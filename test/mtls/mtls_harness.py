@@ -1,5 +1,5 @@
 """Two workloads, A (client) and B (server), each a real Envoy fed by its own jib-agent over
-secure xDS (jibd's CA port), for the mTLS tests of issue 6. Fixtures in conftest.py.
+secure xDS (jibd's CA port), for the mTLS tests. Fixtures in conftest.py.
 
     test ──HTTP──> A's Envoy 127.0.1.2:P (egress bind) ──mTLS──> B's Envoy 127.0.0.3:P
                                                                    └──> B's app 127.0.0.1:<app>

@@ -1,4 +1,4 @@
-"""Issue 6, test 3: a DestinationRule's tls.mode overrides auto mTLS. DISABLE towards a STRICT
+"""A DestinationRule's tls.mode overrides auto mTLS. DISABLE towards a STRICT
 workload fails (A answers 503, as Istio's sidecar does) until the rule is removed;
 ISTIO_MUTUAL towards a DISABLE workload fails too. The rule works from the client's
 namespace and from the service's."""

@@ -1,4 +1,4 @@
-"""Issue 6, test 6: a real Envoy whose credentials (token and workload certificate, from a real
+"""A real Envoy whose credentials (token and workload certificate, from a real
 jib-agent) say ns-a/sa-a but whose node claims another service account or namespace is
 refused at jibd's secure port, while honest proxies beside it are served.
 

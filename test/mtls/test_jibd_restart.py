@@ -1,4 +1,4 @@
-"""Issue 6, test 7: jibd goes away for 10 s and comes back on the same ports with the same CA
+"""jibd goes away for 10 s and comes back on the same ports with the same CA
 state. The Envoys keep their config and certificates meanwhile (no A -> B request fails,
 one every ~100 ms), reconnect to the new jibd over secure xDS, and a change made after the
 restart reaches A."""

@@ -1,4 +1,4 @@
-"""Issue 6, test 1: A calls B through the mesh over mutual TLS. B's app sees A's SPIFFE ID in
+"""A calls B through the mesh over mutual TLS. B's app sees A's SPIFFE ID in
 x-forwarded-client-cert; both Envoys did TLS >= 1.2 handshakes with the peer certificate
 verified (Envoy's ssl stats, and the SAN A checks in its cluster); an endpoint whose service
 account is not the one B's certificate names is refused by A."""

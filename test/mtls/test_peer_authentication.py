@@ -1,4 +1,4 @@
-"""Issue 6, test 2: PeerAuthentication on B's inbound listeners. STRICT refuses a plaintext
+"""PeerAuthentication on B's inbound listeners. STRICT refuses a plaintext
 client that bypasses A's Envoy while mesh traffic flows; PERMISSIVE takes both; DISABLE takes
 plaintext only and auto mTLS falls back to it; port-level beats workload, workload beats
 namespace, namespace beats mesh; UNSET inherits.

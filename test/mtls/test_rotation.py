@@ -1,4 +1,4 @@
-"""Issue 6, tests 4 and 5: certificates rotate under load without a failed request.
+"""Certificates rotate under load without a failed request.
 
 In both tests B's Envoy has its health check failed (admin /healthcheck/fail), so it closes
 every inbound connection after its response: each A -> B request is a new connection with a

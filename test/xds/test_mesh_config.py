@@ -1,4 +1,4 @@
-"""MeshConfig from the istio ConfigMap (issue 3): without --mesh-config, jibd reads the `mesh`
+"""MeshConfig from the istio ConfigMap: without --mesh-config, jibd reads the `mesh`
 key of istio-system/istio like any object, and a change to it is pushed to the Envoys."""
 from helpers.mesh import service_entry
 

@@ -26,19 +26,18 @@ void set_locality(const std::string& text, envoy::config::core::v3::Locality* lo
 // Auto mTLS picks mesh mTLS for endpoints labelled `security.istio.io/tlsMode: istio`, unless
 // the endpoint's own PeerAuthentication disables mTLS on that port: then a client sending TLS
 // would fail, so Istio leaves the label out and clients send plaintext.
-bool accepts_mesh_mtls(const mesh::Snapshot& snapshot, const mesh::Service& service,
+bool accepts_mesh_mtls(const MeshView& view, const mesh::Service& service,
                        const mesh::Endpoint& endpoint, uint32_t port) {
   auto label = endpoint.labels.find("security.istio.io/tlsMode");
   if (label == endpoint.labels.end() || label->second != kTlsModeIstio) return false;
-  auto effective = snapshot.policies().peer_authentication({service.ns, endpoint.labels});
+  auto effective = view.policies().peer_authentication({service.ns, endpoint.labels});
   auto it = effective.per_port.find(port);
   auto mode = it != effective.per_port.end() ? it->second : effective.mode;
   return mode != mesh::PeerAuthenticationMutualTLS::Mode::kDisable;
 }
 
-ClusterLoadAssignment make_assignment(const mesh::Snapshot& snapshot,
-                                      const std::string& cluster_name, const mesh::Service& service,
-                                      const mesh::ServicePort& port,
+ClusterLoadAssignment make_assignment(const MeshView& view, const std::string& cluster_name,
+                                      const mesh::Service& service, const mesh::ServicePort& port,
                                       const std::vector<const mesh::Endpoint*>& endpoints) {
   ClusterLoadAssignment assignment;
   assignment.set_cluster_name(cluster_name);
@@ -54,7 +53,7 @@ ClusterLoadAssignment make_assignment(const mesh::Snapshot& snapshot,
     socket->set_address(endpoint->address);
     const uint32_t endpoint_port = endpoint->port_for(port);
     socket->set_port_value(endpoint_port);
-    if (accepts_mesh_mtls(snapshot, service, *endpoint, endpoint_port)) {
+    if (accepts_mesh_mtls(view, service, *endpoint, endpoint_port)) {
       auto& match = (*lb_endpoint->mutable_metadata()
                           ->mutable_filter_metadata())[std::string(kTransportSocketMatchKey)];
       (*match.mutable_fields())[std::string(kTlsModeKey)].set_string_value(
@@ -77,12 +76,12 @@ ResourcesPtr generate_endpoints(const mesh::Snapshot& snapshot, const Proxy& pro
     const mesh::DestinationRule* rule = view.destination_rule(service);
     for (const auto& port : service.ports) {
       std::string name = names::outbound_cluster(port.number, "", service.hostname);
-      out.push_back(make_resource(name, make_assignment(snapshot, name, service, port,
-                                                        MeshView::endpoints(service, nullptr))));
+      out.push_back(make_resource(
+          name, make_assignment(view, name, service, port, MeshView::endpoints(service, nullptr))));
       if (!rule) continue;
       for (const auto& subset : rule->subsets) {
         name = names::outbound_cluster(port.number, subset.name, service.hostname);
-        out.push_back(make_resource(name, make_assignment(snapshot, name, service, port,
+        out.push_back(make_resource(name, make_assignment(view, name, service, port,
                                                           MeshView::endpoints(service, &subset))));
       }
     }

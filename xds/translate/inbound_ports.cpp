@@ -63,11 +63,10 @@ std::vector<InboundPort> from_service_instances(const MeshView& view) {
   std::vector<InboundPort> out;
   std::set<uint32_t> seen;
   const std::string& ip = view.proxy().ip;
-  if (!view.snapshot().has_endpoint_at(ip)) return out;
-  for (const mesh::Service& service : view.snapshot().services()) {
-    for (const mesh::Endpoint& endpoint : service.endpoints) {
+  for (const mesh::Service* service : view.services_with_endpoint_at(ip)) {
+    for (const mesh::Endpoint& endpoint : service->endpoints) {
       if (endpoint.address != ip) continue;
-      for (const mesh::ServicePort& port : service.ports) {
+      for (const mesh::ServicePort& port : service->ports) {
         InboundPort in;
         in.port = port;
         in.port.number = endpoint.port_for(port);

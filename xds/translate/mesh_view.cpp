@@ -16,6 +16,32 @@ bool imported_by_sidecar(const mesh::Sidecar& sidecar, std::string_view proxy_ns
 
 }  // namespace
 
+std::vector<const mesh::Secret*> MeshView::secrets(std::string_view ns) const {
+  std::vector<const mesh::Secret*> out;
+  const auto& objects = snapshot_.state().objects;
+  const mesh::ConfigKey first{"Secret", std::string(ns), ""};
+  for (auto it = objects.lower_bound(first);
+       it != objects.end() && it->first.kind == "Secret" && it->first.ns == ns; ++it) {
+    if (const auto* secret = std::get_if<mesh::Secret>(it->second.get())) out.push_back(secret);
+  }
+  return out;
+}
+
+std::vector<const mesh::Service*> MeshView::services_with_endpoint_at(
+    std::string_view address) const {
+  std::vector<const mesh::Service*> out;
+  if (!snapshot_.has_endpoint_at(address)) return out;
+  for (const mesh::Service& service : snapshot_.services()) {
+    for (const mesh::Endpoint& endpoint : service.endpoints) {
+      if (endpoint.address == address) {
+        out.push_back(&service);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 MeshView::MeshView(const mesh::Snapshot& snapshot, const Proxy& proxy)
     : snapshot_(snapshot),
       proxy_(proxy),

@@ -1,7 +1,7 @@
 // What one proxy sees of a snapshot: the services exported to its namespace and imported by its
 // Sidecar's egress hosts, and for each host the DestinationRule and VirtualService in force for
-// it (Istio's visibility and precedence, computed by mesh/). Generators read the mesh only
-// through this.
+// it (Istio's visibility and precedence, computed by mesh/model). Generators read the mesh
+// only through this, so that what a proxy's config depends on is listed in one place.
 #pragma once
 
 #include <map>
@@ -19,9 +19,18 @@ class MeshView {
  public:
   MeshView(const mesh::Snapshot& snapshot, const Proxy& proxy);
 
-  const mesh::Snapshot& snapshot() const { return snapshot_; }
   const Proxy& proxy() const { return proxy_; }
   const mesh::MeshConfig& mesh_config() const { return snapshot_.mesh_config(); }
+  // The mesh's trust bundle (PEM); empty until the CA has published one.
+  const std::string& trust_roots() const { return snapshot_.trust_roots(); }
+  // Security policies, to be selected for a workload (this proxy's, or an endpoint's).
+  const mesh::PolicyIndex& policies() const { return snapshot_.policies(); }
+  // The key set fetched for a jwksUri, or nullptr.
+  const std::string* jwks(std::string_view uri) const { return snapshot_.jwks(uri); }
+  // The Secrets of a namespace, by name.
+  std::vector<const mesh::Secret*> secrets(std::string_view ns) const;
+  // Every service with an endpoint at address, visible or not: a workload's own services.
+  std::vector<const mesh::Service*> services_with_endpoint_at(std::string_view address) const;
   // The Sidecar that scopes this proxy, or nullptr.
   const mesh::Sidecar* sidecar() const { return sidecar_; }
   // The mTLS mode this workload accepts on a port (PeerAuthentication, Istio's precedence).

@@ -5,6 +5,7 @@
 
 #include "envoy/extensions/transport_sockets/tls/v3/secret.pb.h"
 #include "xds/translate/generators.h"
+#include "xds/translate/mesh_view.h"
 #include "xds/translate/tls_context.h"
 
 namespace jib::xds {
@@ -48,25 +49,18 @@ void add_credential(const mesh::Secret& secret, Resources* out) {
 }  // namespace
 
 ResourcesPtr generate_secrets(const mesh::Snapshot& snapshot, const Proxy& proxy) {
+  const MeshView view(snapshot, proxy);
   Resources out;
-  if (!snapshot.trust_roots().empty()) {
+  if (!view.trust_roots().empty()) {
     Secret roots;
     roots.set_name(std::string(tls::kRootSecret));
-    roots.mutable_validation_context()->mutable_trusted_ca()->set_inline_bytes(
-        snapshot.trust_roots());
+    roots.mutable_validation_context()->mutable_trusted_ca()->set_inline_bytes(view.trust_roots());
     out.push_back(make_resource(roots.name(), roots));
   }
   // As istiod: credentials only over an authenticated stream (the secure port), whose claimed
   // namespace has been checked against the caller's identity.
   if (proxy.type == Proxy::Type::kRouter && proxy.identity_verified) {
-    const auto& objects = snapshot.state().objects;
-    const mesh::ConfigKey first{"Secret", proxy.ns, ""};
-    for (auto it = objects.lower_bound(first);
-         it != objects.end() && it->first.kind == "Secret" && it->first.ns == proxy.ns; ++it) {
-      if (const auto* secret = std::get_if<mesh::Secret>(it->second.get())) {
-        add_credential(*secret, &out);
-      }
-    }
+    for (const mesh::Secret* secret : view.secrets(proxy.ns)) add_credential(*secret, &out);
   }
   return finish(std::move(out));
 }

@@ -9,18 +9,18 @@
 namespace jib::xds::authn {
 namespace {
 
-std::string key_set(const mesh::JWTRule& rule, const mesh::Snapshot& snapshot) {
+std::string key_set(const mesh::JWTRule& rule, const MeshView& view) {
   if (!rule.jwks.empty()) return rule.jwks;
   const auto source = mesh::jwks_source(rule);
-  if (const std::string* fetched = source ? snapshot.jwks(source->uri) : nullptr) return *fetched;
+  if (const std::string* fetched = source ? view.jwks(source->uri) : nullptr) return *fetched;
   return unfetched_jwks();
 }
 
-JwtProviderSpec provider(const mesh::JWTRule& rule, const mesh::Snapshot& snapshot) {
+JwtProviderSpec provider(const mesh::JWTRule& rule, const MeshView& view) {
   JwtProviderSpec out;
   out.issuer = rule.issuer;
   out.audiences = rule.audiences;
-  out.local_jwks = key_set(rule, snapshot);
+  out.local_jwks = key_set(rule, view);
   for (const auto& header : rule.from_headers) {
     out.from_headers.push_back({header.name, header.prefix});
   }
@@ -40,8 +40,7 @@ JwtProviderSpec provider(const mesh::JWTRule& rule, const mesh::Snapshot& snapsh
 }  // namespace
 
 std::optional<HttpFilter> jwt_authn_filter(
-    const std::vector<const mesh::RequestAuthentication*>& policies,
-    const mesh::Snapshot& snapshot) {
+    const std::vector<const mesh::RequestAuthentication*>& policies, const MeshView& view) {
   std::vector<const mesh::JWTRule*> rules;
   for (const auto* policy : policies) {
     for (const auto& rule : policy->jwt_rules) rules.push_back(&rule);
@@ -51,7 +50,7 @@ std::optional<HttpFilter> jwt_authn_filter(
   std::stable_sort(rules.begin(), rules.end(),
                    [](const auto* a, const auto* b) { return a->issuer < b->issuer; });
   std::vector<JwtProviderSpec> providers;
-  for (const auto* rule : rules) providers.push_back(provider(*rule, snapshot));
+  for (const auto* rule : rules) providers.push_back(provider(*rule, view));
   HttpFilter filter;
   filter.set_name(std::string(authz::kJwtAuthnFilter));
   *filter.mutable_typed_config() = jwt_authentication(providers);

@@ -11,7 +11,7 @@
 
 #include "envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.pb.h"
 #include "mesh/api/request_authentication.h"
-#include "mesh/model/snapshot.h"
+#include "xds/translate/mesh_view.h"
 
 namespace jib::xds::authn {
 
@@ -21,8 +21,7 @@ using envoy::extensions::filters::network::http_connection_manager::v3::HttpFilt
 // the snapshot holds for its `jwksUri`, else (not fetched, or every fetch failed)
 // unfetched_jwks(): tokens are then refused, never accepted unchecked.
 std::optional<HttpFilter> jwt_authn_filter(
-    const std::vector<const mesh::RequestAuthentication*>& policies,
-    const mesh::Snapshot& snapshot);
+    const std::vector<const mesh::RequestAuthentication*>& policies, const MeshView& view);
 
 // The stand-in key set for a jwksUri not fetched (Istio's "fake JWKS"): one well-formed RSA
 // 2048 public key whose private key was discarded when it was made, so that Envoy accepts the

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "mesh/analysis/analyzer.h"
+#include "mesh/analysis/analyzers.h"
 #include "mesh/api/parse.h"
 
 namespace jib::mesh::analysis::testing {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "mesh/api/parse.h"
-#include "mesh/config/config_store.h"  // same_config
+#include "mesh/config/config_store.h"
 #include "test/unit/mesh/api/invalid_corpus.h"
 
 namespace jib::mesh {

@@ -1,4 +1,5 @@
 #include "mesh/api/validate.h"
+#include "mesh/api/field_checks.h"
 
 #include <gtest/gtest.h>
 

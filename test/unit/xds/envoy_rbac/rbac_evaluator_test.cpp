@@ -32,7 +32,7 @@ std::string policy(const std::string& name, const std::string& spec,
 
 const std::string kSelector = "selector: {matchLabels: {app: httpbin}}";
 
-// The seed policy of issue 7.
+// The seed policy.
 const std::string kSeedPolicy = policy("httpbin", "{" + kSelector + R"(, action: ALLOW, rules: [{
   from: [{source: {principals: ["cluster.local/ns/default/sa/sleep"]}},
          {source: {namespaces: ["test"]}}],

@@ -8,7 +8,6 @@
 #include "envoy/config/listener/v3/listener.pb.h"
 #include "envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.pb.h"
 #include "envoy/extensions/transport_sockets/tls/v3/tls.pb.h"
-#include "mesh/api/parse.h"
 #include "test/unit/xds/test_support.h"
 #include "xds/translate/generators.h"
 
@@ -286,13 +285,9 @@ spec:
   EXPECT_FALSE(ext.has_transport_socket());
   EXPECT_EQ(ext.transport_socket_matches_size(), 0);
 
-  mesh::ConfigStore store;
-  mesh::Batch batch;
-  batch.upserts = mesh::parse_and_validate(kMesh, "mesh.yaml").objects;
-  store.apply(batch);
   auto config = std::make_shared<mesh::MeshConfig>();
   config->enable_auto_mtls = false;
-  auto no_auto = mesh::Snapshot::build(store.state(), config);
+  auto no_auto = mesh::Snapshot::build(testing::state_from_yaml(kMesh), config);
   Cluster c = cluster(*no_auto, proxy_a(), "outbound|9080||b.ns-b.svc.cluster.local");
   EXPECT_EQ(c.transport_socket_matches_size(), 0);
   EXPECT_FALSE(c.has_transport_socket());

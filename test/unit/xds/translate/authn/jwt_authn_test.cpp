@@ -64,7 +64,9 @@ mesh::SnapshotPtr snapshot(const std::string& yaml, mesh::JwksByUri fetched = {}
 // The jwt_authn config for workload b, as JSON (proto field names); null when there is none.
 json jwt_config(const mesh::Snapshot& snap) {
   const mesh::PolicyWorkload b{"ns-b", {{"app", "b"}}};
-  auto filter = authn::jwt_authn_filter(snap.policies().request_authentications(b), snap);
+  const Proxy proxy = testing::workload("ns-b", "10.0.0.2", {{"app", "b"}});
+  auto filter = authn::jwt_authn_filter(snap.policies().request_authentications(b),
+                                        MeshView(snap, proxy));
   if (!filter) return nullptr;
   EXPECT_EQ(filter->name(), "envoy.filters.http.jwt_authn");
   std::string text;

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace jib::k8s {
+namespace jib {
 namespace {
 
 using std::chrono::milliseconds;
@@ -37,4 +37,4 @@ TEST(Backoff, JitterSpreadsReplicas) {
 }
 
 }  // namespace
-}  // namespace jib::k8s
+}  // namespace jib

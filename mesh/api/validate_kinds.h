@@ -1,4 +1,4 @@
-// Internal to validation: where errors go, and the per-kind validators.
+// The per-kind validators and what they share: where errors go, metadata and common fields.
 #pragma once
 
 #include <string>
