@@ -2,7 +2,7 @@
 // Which objects set which rows is in unapplied_fields_detect.cpp.
 #include "mesh/api/unapplied_fields.h"
 
-#include "mesh/api/validate_internal.h"
+#include "mesh/api/validate_kinds.h"
 
 namespace jib::mesh {
 namespace {
