@@ -8,6 +8,7 @@
 
 #include "cmd/jibctl/command.h"
 #include "cmd/jibctl/config_files.h"
+#include "mesh/api/unapplied_fields.h"
 
 namespace jib::ctl {
 namespace {
@@ -19,6 +20,23 @@ constexpr const char* kUsage =
     "  --mesh-config FILE also validate this MeshConfig file\n"
     "A directory is read recursively (*.yaml, *.yml, *.json). The `mesh` key of an `istio`\n"
     "ConfigMap among the files is validated as MeshConfig.\n";
+
+// Fields that pass validation but that jibd does not apply yet: warnings, so that a user learns
+// that (say) a fault injection will do nothing, without failing valid config.
+void add_unapplied_warnings(const std::string& mesh_config_file, const mesh::MeshConfig& mesh,
+                            LoadedConfig& config) {
+  for (const auto& object : config.objects) {
+    const auto lines = config.lines.find(mesh::key_of(object));
+    auto found =
+        mesh::unapplied_warnings(object, lines == config.lines.end() ? nullptr : &lines->second);
+    config.warnings.insert(config.warnings.end(), found.begin(), found.end());
+  }
+  if (mesh_config_file.empty()) return;
+  for (const auto& use : mesh::unapplied_fields(mesh)) {
+    config.warnings.push_back(mesh::ConfigError{mesh_config_file, 0, "MeshConfig", use.field,
+                                                mesh::unapplied_message(use)});
+  }
+}
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "jibctl validate: %s\n%s", message.c_str(), kUsage);
@@ -53,7 +71,8 @@ int run_validate(const std::vector<std::string_view>& argv) {
   if (paths.empty() && mesh_config_file.empty()) return usage_error("no file or directory given");
 
   LoadedConfig config = load_config(paths, strict);
-  mesh_config_for(mesh_config_file, config, config.errors);
+  const mesh::MeshConfig mesh = mesh_config_for(mesh_config_file, config, config.errors);
+  add_unapplied_warnings(mesh_config_file, mesh, config);
   const bool valid = config.errors.empty();
 
   if (*format == "json") {

@@ -12,6 +12,7 @@
 #include "cmd/jibd/kube_mode.h"
 #include "cmd/jibd/options.h"
 #include "cmd/jibd/proxy_authorizer.h"
+#include "cmd/jibd/unapplied_log.h"
 #include "mesh/config/config_store.h"
 #include "mesh/config/file_source.h"
 #include "mesh/config/jwks_fetcher.h"
@@ -58,6 +59,7 @@ bool load_mesh_config(const Options& options, ca::CaServerOptions* ca_options,
   }
   log::info(kLog, "mesh config from ", options.mesh_config_file, ": trust domain ",
             result.config.trust_domain, ", root namespace ", result.config.root_namespace);
+  log_unapplied(result.config, options.mesh_config_file);
   source->file = std::make_shared<const mesh::MeshConfig>(std::move(result.config));
   return true;
 }
@@ -106,7 +108,10 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
       {.refresh = options.jwks_refresh}, mesh::http_fetch,
       [&](mesh::JwksByUriPtr fetched) { queue.set_jwks(std::move(fetched), store.state()); },
       &metrics::Registry::global());
+  // What the file source loaded before this subscription; later loads and changes as they come.
+  log_unapplied(*loaded);
   store.subscribe([&](const mesh::ChangeEvent& event) {
+    log_unapplied(*event.state, event.changed);
     jwks.watch(*event.state);
     queue.enqueue(event);
   });
