@@ -4,11 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "agent/sds_resources.h"
@@ -32,7 +32,7 @@ struct Inbox {
   bool closed = false;   // Envoy closed the stream, or it was cancelled
 };
 
-std::string names_text(const std::vector<std::string>& names) {
+std::string names_text(const std::set<std::string>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
   return "[" + out + "]";
@@ -97,9 +97,9 @@ class SdsService final : public envoy::service::secret::v3::SecretDiscoveryServi
       auto response = state.next_response(svid.get(), store_->trust_bundle());
       if (!response) continue;
       if (!stream->Write(*response)) return;
-      bool has_cert = svid && std::find(state.names().begin(), state.names().end(),
-                                        kDefaultSecretName) != state.names().end();
-      log::info("sds", "stream ", id, ": sent ", names_text(state.names()), " version ",
+      const auto& names = state.watch().names();
+      bool has_cert = svid && names.count(std::string(kDefaultSecretName)) > 0;
+      log::info("sds", "stream ", id, ": sent ", names_text(names), " version ",
                 response->version_info(),
                 has_cert ? " (certificate serial " + svid->serial_hex + ")" : std::string());
     }
@@ -108,15 +108,16 @@ class SdsService final : public envoy::service::secret::v3::SecretDiscoveryServi
   void note_request(int id, SdsStreamState* state, const DiscoveryRequest& r) {
     switch (state->on_request(r)) {
       case SdsStreamState::RequestKind::kSubscribe:
+      case SdsStreamState::RequestKind::kResubscribe:
         log::info("sds", "stream ", id, ": ", r.node().id(), " asks for ",
-                  names_text(state->names()));
+                  names_text(state->watch().names()));
         break;
       case SdsStreamState::RequestKind::kAck:
         log::debug("sds", "stream ", id, ": ACK version ", r.version_info());
         break;
       case SdsStreamState::RequestKind::kNack:
-        log::warn("sds", "stream ", id, ": NACK of version ", state->nacked_version(), ": ",
-                  state->last_nack_message());
+        log::warn("sds", "stream ", id, ": NACK of version ", state->watch().nack().version, ": ",
+                  state->watch().nack().message);
         break;
       case SdsStreamState::RequestKind::kStale:
         log::debug("sds", "stream ", id, ": stale nonce ", r.response_nonce(), " ignored");

@@ -1,44 +1,35 @@
-// The protocol state of one SDS stream (state of the world), apart from gRPC so that tests
-// can drive it: which secrets Envoy asked for, the version and nonce last sent, ACK and NACK.
-// As Envoy's SDS client expects: a request whose nonce is not the last one sent is stale and
-// ignored; a NACK is recorded and not answered (the same secrets are never resent in a loop);
-// new content, or a new set of names, is sent once.
+// One SDS stream of the agent: the shared state-of-the-world protocol (xds::SotwWatch) for the
+// secret type, and the secrets it answers with, built from the agent's certificate and trust
+// bundle. Nothing is sent while none of the names can be served yet (Envoy waits, as for an
+// agent still fetching its first certificate).
 #pragma once
 
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "agent/secret_store.h"
 #include "envoy/service/discovery/v3/discovery.pb.h"
+#include "xds/protocol/sotw_watch.h"
 
 namespace jib::agent {
 
 class SdsStreamState {
  public:
-  enum class RequestKind { kSubscribe, kAck, kNack, kStale };
+  using RequestKind = xds::SotwWatch::RequestKind;
 
   // Takes one request from Envoy into account.
-  RequestKind on_request(const envoy::service::discovery::v3::DiscoveryRequest& request);
+  RequestKind on_request(const envoy::service::discovery::v3::DiscoveryRequest& request) {
+    return watch_.on_request(request);
+  }
 
-  // The response to send now, if any: when the secrets asked for differ from what was last
-  // sent, or a new subscription is still unanswered. Nothing while none of the names can be
-  // served yet (Envoy waits, as for an agent still fetching its first certificate).
+  // The response to send now, if any (see xds::SotwWatch::should_send).
   std::optional<envoy::service::discovery::v3::DiscoveryResponse> next_response(
       const Svid* svid, const std::string& trust_bundle);
 
-  const std::vector<std::string>& names() const { return names_; }
-  const std::string& sent_version() const { return sent_version_; }
-  const std::string& acked_version() const { return acked_version_; }
-  const std::string& nacked_version() const { return nacked_version_; }
-  const std::string& last_nack_message() const { return nack_message_; }
+  const xds::SotwWatch& watch() const { return watch_; }
 
  private:
-  bool subscribed_ = false;
-  bool must_respond_ = false;
-  std::vector<std::string> names_;
-  std::string sent_version_, acked_version_, nacked_version_, nack_message_;
-  std::string last_nonce_;
+  xds::SotwWatch watch_;
   unsigned long nonce_counter_ = 0;
 };
 

@@ -106,8 +106,8 @@ int run_csr(const std::vector<std::string>& argv) {
   std::vector<std::string> certs;
   grpc::Status status = agent::request_certificate(call, csr, args.ttl.count(), &certs);
   if (!status.ok()) {
-    return fail("refused: " + std::string(agent::grpc_code_name(status.error_code())) + ": " +
-                status.error_message());
+    return fail(std::string("refused: ") + std::string(agent::grpc_code_name(status.error_code())) +
+                ": " + status.error_message());
   }
   if (certs.size() < 2) return fail("CA returned a chain without a root");
   std::string chain;

@@ -8,6 +8,7 @@
 
 #include "cmd/jibctl/command.h"
 #include "cmd/jibctl/config_files.h"
+#include "mesh/api/unapplied_fields.h"
 
 namespace jib::ctl {
 namespace {
@@ -20,6 +21,23 @@ constexpr const char* kUsageHead =
 constexpr const char* kFooter =
     "-o json prints one JSON document: {valid, files, objects, errors, warnings}.\n"
     "Exit status: 0 when everything is valid, 1 when anything is not, 2 on a usage error.\n";
+
+// Fields that pass validation but that jibd does not apply yet: warnings, so that a user learns
+// that (say) a fault injection will do nothing, without failing valid config.
+void add_unapplied_warnings(const std::string& mesh_config_file, const mesh::MeshConfig& mesh,
+                            LoadedConfig& config) {
+  for (const auto& object : config.objects) {
+    const auto lines = config.lines.find(mesh::key_of(object));
+    auto found =
+        mesh::unapplied_warnings(object, lines == config.lines.end() ? nullptr : &lines->second);
+    config.warnings.insert(config.warnings.end(), found.begin(), found.end());
+  }
+  if (mesh_config_file.empty()) return;
+  for (const auto& use : mesh::unapplied_fields(mesh)) {
+    config.warnings.push_back(mesh::ConfigError{mesh_config_file, 0, "MeshConfig", use.field,
+                                                mesh::unapplied_message(use)});
+  }
+}
 
 }  // namespace
 
@@ -44,7 +62,8 @@ int run_validate(const std::vector<std::string>& args) {
   const bool strict = !lenient;
 
   LoadedConfig config = load_config(paths, strict);
-  mesh_config_for(mesh_config_file, config, config.errors);
+  const mesh::MeshConfig mesh = mesh_config_for(mesh_config_file, config, config.errors);
+  add_unapplied_warnings(mesh_config_file, mesh, config);
   const bool valid = config.errors.empty();
 
   if (format == "json") {

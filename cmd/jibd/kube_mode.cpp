@@ -145,8 +145,7 @@ std::unique_ptr<mesh::ConfigSource> make_config_source(const Options& options,
                                                        TrustBundlesOfCa trust_bundles,
                                                        std::string* error) {
   if (options.kube) return make_kube_source(options, store, ca, std::move(trust_bundles), error);
-  return std::make_unique<mesh::FileSource>(
-      mesh::FileSourceOptions{options.config_dir, options.debounce}, store);
+  return std::make_unique<mesh::FileSource>(mesh::FileSourceOptions{options.config_dir}, store);
 }
 
 }  // namespace jib::jibd

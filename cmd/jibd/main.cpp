@@ -12,6 +12,7 @@
 #include "cmd/jibd/kube_mode.h"
 #include "cmd/jibd/options.h"
 #include "cmd/jibd/proxy_authorizer.h"
+#include "cmd/jibd/unapplied_log.h"
 #include "mesh/config/config_store.h"
 #include "mesh/config/jwks_fetcher.h"
 #include "mesh/config/jwks_http.h"
@@ -57,6 +58,7 @@ bool load_mesh_config(const Options& options, ca::CaServerOptions* ca_options,
   }
   log::info(kLog, "mesh config from ", options.mesh_config_file, ": trust domain ",
             result.config.trust_domain, ", root namespace ", result.config.root_namespace);
+  log_unapplied(result.config, options.mesh_config_file);
   source->file = std::make_shared<const mesh::MeshConfig>(std::move(result.config));
   return true;
 }
@@ -104,8 +106,8 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
       mesh::Snapshot::build(loaded, mesh_config.resolve(*loaded)));
   xds::AdsServer ads(initial, metrics);
   xds::PushQueue queue({options.debounce, options.debounce_max, mesh_config},
-                       [&](mesh::SnapshotPtr snapshot, const std::set<mesh::ConfigKey>&) {
-                         ads.push(std::make_shared<const xds::PushContext>(std::move(snapshot)));
+                       [&](xds::PushRequest request) {
+                         ads.push(xds::PushContext::next(*ads.current(), request));
                          metrics.snapshots.inc();  // after the push, so that tests can wait on it
                        });
   // Key sets of RequestAuthentication jwksUris: fetched here, inlined into proxies' config.
@@ -113,7 +115,10 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
       {.refresh = options.jwks_refresh}, mesh::http_fetch,
       [&](mesh::JwksByUriPtr fetched) { queue.set_jwks(std::move(fetched), store.state()); },
       &metrics::Registry::global());
+  // What the file source loaded before this subscription; later loads and changes as they come.
+  log_unapplied(*loaded);
   store.subscribe([&](const mesh::ChangeEvent& event) {
+    log_unapplied(*event.state, event.changed);
     jwks.watch(*event.state);
     queue.enqueue(event);
   });

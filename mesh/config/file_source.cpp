@@ -17,9 +17,6 @@ namespace jib::mesh {
 namespace {
 
 constexpr std::string_view kLog = "config";
-// However busy the directory, changes wait at most this long after the first event.
-constexpr auto kMaxDebounce = std::chrono::seconds(1);
-
 bool is_config_file(const std::filesystem::directory_entry& entry) {
   const std::string name = entry.path().filename().string();
   const std::string ext = entry.path().extension().string();
@@ -191,20 +188,10 @@ void FileSource::stop() {
 }
 
 void FileSource::run() {
-  using Clock = std::chrono::steady_clock;
-  bool pending = false;
-  Clock::time_point first;
-  Clock::time_point last;
   alignas(struct inotify_event) char buf[16 * 1024];
   while (!stopping_) {
-    int timeout_ms = -1;
-    if (pending) {
-      auto due = std::min(last + options_.debounce, first + kMaxDebounce);
-      auto left = std::chrono::ceil<std::chrono::milliseconds>(due - Clock::now()).count();
-      timeout_ms = static_cast<int>(std::max<int64_t>(0, left));
-    }
     pollfd fds[2] = {{inotify_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
-    int n = poll(fds, 2, timeout_ms);
+    int n = poll(fds, 2, -1);
     if (n < 0) {
       if (errno == EINTR) continue;
       log::error(kLog, "poll failed, no longer watching ", options_.dir.string(), ": ",
@@ -214,17 +201,10 @@ void FileSource::run() {
     if (fds[1].revents != 0) break;
     if (fds[0].revents & POLLIN) {
       // Which files changed does not matter: a pass re-reads the directory and parses only
-      // the files whose content changed, which also covers renames and queue overflows.
+      // the files whose content changed, which also covers renames and queue overflows. Every
+      // event read so far makes one pass; the push queue debounces what the passes apply.
       while (read(inotify_fd_, buf, sizeof buf) > 0) {
       }
-      const auto now = Clock::now();
-      if (!pending) first = now;
-      last = now;
-      pending = true;
-    }
-    const auto now = Clock::now();
-    if (pending && (now - last >= options_.debounce || now - first >= kMaxDebounce)) {
-      pending = false;
       sync();
     }
   }

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <atomic>
-#include <chrono>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -17,7 +16,6 @@ namespace jib::mesh {
 
 struct FileSourceOptions {
   std::filesystem::path dir;
-  std::chrono::milliseconds debounce{100};
 };
 
 // Loads every *.yaml / *.yml file of the directory (multi-document) into the store and keeps
@@ -36,8 +34,8 @@ class FileSource final : public ConfigSource {
   // load(), after checking that the directory can be listed: a directory that is not there
   // at start-up is a mistake to report, not an empty mesh.
   bool load_initial(std::string* error) override;
-  // Starts watching on a thread of its own; changes are applied after the debounce (a quiet
-  // period, at most 1 s after the first event). False with *error when inotify fails.
+  // Starts watching on a thread of its own; changes are applied as soon as they are seen (the
+  // push queue is the one debouncer). False with *error when inotify fails.
   bool start(std::string* error) override;
   // Stops and joins the watcher; safe to call more than once.
   void stop() override;

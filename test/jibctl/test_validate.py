@@ -48,7 +48,11 @@ def test_json_output(jibctl, fixtures):
     assert ("Service bookinfo/web", "spec.ports[0].port") in fields
     assert all(e["line"] > 0 and e["file"].endswith(".yaml") for e in out["errors"])
     ok = json.loads(jibctl("validate", "-o", "json", fixtures / "valid").stdout)
-    assert ok == {"valid": True, "files": 2, "objects": 5, "errors": [], "warnings": []}
+    # The mesh config's REGISTRY_ONLY is valid but not applied by jibd: a warning, not an error.
+    warnings = ok.pop("warnings")
+    assert ok == {"valid": True, "files": 2, "objects": 5, "errors": []}
+    assert [(w["object"], w["field"]) for w in warnings] == \
+        [("ConfigMap istio-system/istio", "data.mesh.outboundTrafficPolicy.mode")], warnings
 
 
 def test_missing_path_and_usage(jibctl, tmp_path):
@@ -56,3 +60,26 @@ def test_missing_path_and_usage(jibctl, tmp_path):
     assert r.returncode == 1 and "no such file or directory" in r.stdout
     assert jibctl("validate").returncode == 2
     assert jibctl("validate", "-o", "xml", tmp_path).returncode == 2
+
+
+def test_fields_jibd_does_not_apply_are_warnings(jibctl, fixtures):
+    path = fixtures / "unapplied" / "fault.yaml"
+    r = jibctl("validate", path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout == ""
+    assert f"warning: {path}:8: VirtualService bookinfo/ratings: spec.http[0].fault: accepted, " \
+           "not yet applied (no fault is injected)" in r.stderr.splitlines(), r.stderr
+    assert "1 file(s), 1 valid object(s), 0 error(s)" in r.stderr
+    out = json.loads(jibctl("validate", "-o", "json", path).stdout)
+    assert out["valid"] is True and out["errors"] == []
+    assert [(w["line"], w["field"]) for w in out["warnings"]] == [(8, "spec.http[0].fault")]
+
+
+def test_mesh_config_file_fields_jibd_does_not_apply_are_warnings(jibctl, tmp_path):
+    mesh = tmp_path / "mesh.yaml"
+    mesh.write_text("outboundTrafficPolicy: {mode: REGISTRY_ONLY}\naccessLogFile: /dev/stdout\n")
+    r = jibctl("validate", "--mesh-config", mesh)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"warning: {mesh}: MeshConfig: outboundTrafficPolicy.mode: accepted, not yet applied " \
+           "for REGISTRY_ONLY" in r.stderr, r.stderr
+    assert f"warning: {mesh}: MeshConfig: accessLogFile: accepted" in r.stderr, r.stderr

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <vector>
 
-#include "xds/serve/ads_stream.h"
-
 namespace jib::xds {
 
 AdsServer::AdsServer(PushContextPtr initial, XdsMetrics& metrics)

@@ -7,16 +7,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "xds/serve/ads_stream.h"
 #include "xds/serve/push_context.h"
 #include "xds/serve/xds_metrics.h"
 
 namespace jib::xds {
 
-class AdsStream;
-
 // Every ADS stream of the process, whichever port it came in on (xds::AdsService is the gRPC
 // face of one port), and the push context they are served from.
-class AdsServer final {
+class AdsServer final : public AdsStreamHost {
  public:
   AdsServer(PushContextPtr initial, XdsMetrics& metrics);
 
@@ -24,15 +23,14 @@ class AdsServer final {
   // (the push queue's thread).
   void push(PushContextPtr context);
 
-  PushContextPtr current() const;
-  XdsMetrics& metrics() { return metrics_; }
+  PushContextPtr current() const override;
+  XdsMetrics& metrics() override { return metrics_; }
 
   // One row per identified proxy, sorted by proxy id.
   nlohmann::json sync_status() const;
 
-  // Called by streams.
-  void add(const std::shared_ptr<AdsStream>& stream);
-  void remove(const AdsStream* stream);
+  void add(const std::shared_ptr<AdsStream>& stream) override;
+  void remove(const AdsStream* stream) override;
 
  private:
   XdsMetrics& metrics_;

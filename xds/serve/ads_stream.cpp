@@ -1,7 +1,6 @@
 #include "xds/serve/ads_stream.h"
 
 #include "base/log.h"
-#include "xds/serve/ads_server.h"
 #include "xds/serve/response_buffer.h"
 
 namespace jib::xds {
@@ -10,12 +9,10 @@ namespace {
 constexpr std::string_view kLog = "ads";
 
 // The resources of a type that a watch asks for: all for a wildcard watch, else by name.
-std::vector<const Resource*> select(const Resources& all, const WatchState& watch,
-                                    ResourceType type) {
+std::vector<const Resource*> select(const Resources& all, const SotwWatch& watch) {
   std::vector<const Resource*> out;
-  const bool wildcard = is_wildcard_type(type) && watch.names.empty();
   for (const Resource& r : all) {
-    if (wildcard || watch.names.count(r.name)) out.push_back(&r);
+    if (watch.wants(r.name)) out.push_back(&r);
   }
   return out;
 }
@@ -44,21 +41,25 @@ bool parse_request(const grpc::ByteBuffer& buffer, DiscoveryRequest* out) {
   return out->ParseFromString(bytes);
 }
 
-nlohmann::json watch_json(const WatchState& watch) {
-  return {{"sent", watch.sent_version}, {"acked", watch.acked_version}, {"nack", watch.nack}};
+nlohmann::json watch_json(const SotwWatch& watch) {
+  return {{"sent", watch.sent_version()},
+          {"acked", watch.acked_version()},
+          {"nack", watch.nack().message}};
 }
 
 }  // namespace
 
-AdsStream::AdsStream(AdsServer& server, const StreamAuthorizer* authorizer,
+AdsStream::AdsStream(AdsStreamHost& host, const StreamAuthorizer* authorizer,
                      std::optional<PeerCredentials> credentials)
-    : server_(server), authorizer_(authorizer), credentials_(std::move(credentials)) {}
+    : host_(host), authorizer_(authorizer), credentials_(std::move(credentials)) {
+  for (ResourceType type : kPushOrder) watch(type) = SotwWatch(is_wildcard_type(type));
+}
 
-std::shared_ptr<AdsStream> AdsStream::start(AdsServer& server, const StreamAuthorizer* authorizer,
+std::shared_ptr<AdsStream> AdsStream::start(AdsStreamHost& host, const StreamAuthorizer* authorizer,
                                             std::optional<PeerCredentials> credentials) {
-  auto stream = std::make_shared<AdsStream>(server, authorizer, std::move(credentials));
+  auto stream = std::make_shared<AdsStream>(host, authorizer, std::move(credentials));
   stream->self_ = stream;
-  server.add(stream);
+  host.add(stream);
   stream->StartRead(&stream->request_);
   return stream;
 }
@@ -121,39 +122,38 @@ void AdsStream::handle(const DiscoveryRequest& request) {
     log::debug(kLog, proxy_->id, ": ignoring request for unsupported type ", request.type_url());
     return;
   }
-  WatchState& w = watch(*type);
-  std::set<std::string> names(request.resource_names().begin(), request.resource_names().end());
-  if (!request.response_nonce().empty()) {
-    if (request.response_nonce() != w.sent_nonce) return;  // answers a response already replaced
-    if (request.has_error_detail()) {
-      w.nack = request.error_detail().message();
-      server_.metrics().reject(*type).inc();
-      server_.metrics().total_rejects.inc();
+  SotwWatch& w = watch(*type);
+  switch (w.on_request(request)) {
+    case SotwWatch::RequestKind::kStale:  // answers a response already replaced
+    case SotwWatch::RequestKind::kAck:
+      return;
+    case SotwWatch::RequestKind::kNack:
+      host_.metrics().reject(*type).inc();
+      host_.metrics().total_rejects.inc();
       log::error(kLog, "NACK from ", proxy_->id, " for ", short_name(*type), " version ",
-                 w.sent_version, ": ", w.nack);
-      return;  // never resend the same thing: the next change will push again
-    }
-    w.acked_version = request.version_info();
-    w.nack.clear();
-    if (w.subscribed && names == w.names) return;  // a plain ACK
+                 w.nack().version, ": ", w.nack().message);
+      // Never resend the same thing: the next change will push again. A NACK that also
+      // changed the names is answered for the new subscription.
+      if (!w.unanswered()) return;
+      break;
+    case SotwWatch::RequestKind::kSubscribe:
+    case SotwWatch::RequestKind::kResubscribe:
+      break;
   }
-  w.subscribed = true;
-  w.names = std::move(names);
-  ResourcesPtr all = server_.current()->resources(*type, *proxy_);
-  if (*type == ResourceType::kSecret) log_unavailable_secrets(*all, w.names, proxy_->id);
+  ResourcesPtr all = host_.current()->resources(*type, *proxy_);
+  if (*type == ResourceType::kSecret) log_unavailable_secrets(*all, w.names(), proxy_->id);
   respond_locked(*type, all);
 }
 
 void AdsStream::respond_locked(ResourceType type, const ResourcesPtr& all) {
-  WatchState& w = watch(type);
-  std::vector<const Resource*> selected = select(*all, w, type);
+  SotwWatch& w = watch(type);
+  std::vector<const Resource*> selected = select(*all, w);
 
   DiscoveryResponse header;
   header.set_type_url(std::string(type_url(type)));
   header.set_version_info(version_of(selected));
   header.set_nonce(std::to_string(++nonce_counter_));
-  w.sent_version = header.version_info();
-  w.sent_nonce = header.nonce();
+  w.sent(header.version_info(), header.nonce());
 
   auto& slot = queued_[static_cast<size_t>(type)];
   if (!slot) queue_order_.push_back(type);
@@ -166,13 +166,13 @@ void AdsStream::push(const PushContextPtr& context) {
     if (!proxy_ || finished_ || reads_closed_) return;
     bool clusters_sent = false;
     for (ResourceType type : kPushOrder) {
-      WatchState& w = watch(type);
-      if (!w.subscribed) continue;
+      SotwWatch& w = watch(type);
+      if (!w.subscribed()) continue;
       ResourcesPtr all = context->resources(type, *proxy_);
       // A changed cluster is rebuilt by Envoy and warms until it gets its endpoints again,
       // even when they did not change: so endpoints always follow clusters, as istiod does.
       const bool refresh = type == ResourceType::kEndpoint && clusters_sent;
-      if (!refresh && version_of(select(*all, w, type)) == w.sent_version) continue;
+      if (!refresh && !w.should_send(version_of(select(*all, w)))) continue;
       respond_locked(type, all);
       if (type == ResourceType::kCluster) clusters_sent = true;
     }
@@ -194,7 +194,7 @@ void AdsStream::pump() {
   in_flight_.Swap(&*queued_[static_cast<size_t>(type)]);
   queued_[static_cast<size_t>(type)].reset();
   writing_ = true;
-  server_.metrics().push(type).inc();
+  host_.metrics().push(type).inc();
   lock.unlock();
   StartWrite(&in_flight_);
 }
@@ -223,7 +223,7 @@ void AdsStream::OnDone() {
     std::lock_guard lock(mutex_);
     if (proxy_) log::info(kLog, "proxy disconnected: ", proxy_->id);
   }
-  server_.remove(this);
+  host_.remove(this);
   self_.reset();  // may delete this
 }
 

@@ -14,15 +14,29 @@
 #include <nlohmann/json.hpp>
 
 #include "envoy/service/discovery/v3/discovery.pb.h"
+#include "xds/protocol/sotw_watch.h"
 #include "xds/serve/push_context.h"
 #include "xds/serve/stream_authorizer.h"
-#include "xds/serve/watch_state.h"
+#include "xds/serve/xds_metrics.h"
 #include "xds/translate/proxy.h"
 #include "xds/translate/type_urls.h"
 
 namespace jib::xds {
 
-class AdsServer;
+class AdsStream;
+
+// What a stream needs from the server that fans pushes out to it (AdsServer), so that the
+// stream does not depend on the server.
+class AdsStreamHost {
+ public:
+  virtual ~AdsStreamHost() = default;
+  // The push context that new subscriptions are answered from.
+  virtual PushContextPtr current() const = 0;
+  virtual XdsMetrics& metrics() = 0;
+  // The stream registers before its first read, so that it misses no push.
+  virtual void add(const std::shared_ptr<AdsStream>& stream) = 0;
+  virtual void remove(const AdsStream* stream) = 0;
+};
 
 using DiscoveryRequest = envoy::service::discovery::v3::DiscoveryRequest;
 using DiscoveryResponse = envoy::service::discovery::v3::DiscoveryResponse;
@@ -33,7 +47,7 @@ class AdsStream : public grpc::ServerGenericBidiReactor {
  public:
   // Starts reading at once. The stream keeps itself alive until OnDone. With an authorizer,
   // the credentials are checked against the node of the first request.
-  static std::shared_ptr<AdsStream> start(AdsServer& server, const StreamAuthorizer* authorizer,
+  static std::shared_ptr<AdsStream> start(AdsStreamHost& host, const StreamAuthorizer* authorizer,
                                           std::optional<PeerCredentials> credentials);
 
   // Sends every watched type whose resources differ in the context from what was last sent.
@@ -47,7 +61,7 @@ class AdsStream : public grpc::ServerGenericBidiReactor {
   void OnWriteDone(bool ok) override;
   void OnDone() override;
 
-  AdsStream(AdsServer& server, const StreamAuthorizer* authorizer,
+  AdsStream(AdsStreamHost& host, const StreamAuthorizer* authorizer,
             std::optional<PeerCredentials> credentials);
 
  private:
@@ -57,9 +71,9 @@ class AdsStream : public grpc::ServerGenericBidiReactor {
   // Starts the next write, or finishes the call once reads are closed and nothing is queued.
   void pump();
   void finish(grpc::Status status);
-  WatchState& watch(ResourceType type) { return watches_[static_cast<size_t>(type)]; }
+  SotwWatch& watch(ResourceType type) { return watches_[static_cast<size_t>(type)]; }
 
-  AdsServer& server_;
+  AdsStreamHost& host_;
   const StreamAuthorizer* authorizer_;
   std::optional<PeerCredentials> credentials_;
   std::shared_ptr<AdsStream> self_;  // released in OnDone
@@ -67,7 +81,7 @@ class AdsStream : public grpc::ServerGenericBidiReactor {
 
   mutable std::mutex mutex_;
   std::optional<Proxy> proxy_;
-  std::array<WatchState, kPushOrder.size()> watches_;
+  std::array<SotwWatch, kPushOrder.size()> watches_;
   uint64_t nonce_counter_ = 0;
   // At most one queued response per type: a newer one replaces an unsent older one, so a
   // slow proxy costs a bounded amount of memory and gets only the newest config.

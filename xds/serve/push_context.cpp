@@ -4,18 +4,47 @@
 
 namespace jib::xds {
 
+PushContextPtr PushContext::next(const PushContext& previous, const PushRequest& request) {
+  auto context = std::make_shared<PushContext>(request.snapshot, previous.generate_);
+  // A change set that does not start at the previous snapshot says nothing about what changed.
+  if (!request.complete || request.from_generation != previous.snapshot().generation()) {
+    return context;
+  }
+  PushScope scope = push_scope(request);
+  if (!scope.affects_everything()) context->carry_over(previous, scope);
+  return context;
+}
+
+void PushContext::carry_over(const PushContext& previous, const PushScope& scope) {
+  std::lock_guard lock(previous.mutex_);
+  for (const auto& [key, entry] : previous.cache_) {
+    // Unused entries belong to proxies gone since: dropping them bounds the cache.
+    if (!entry->ready.load() || !entry->used.load()) continue;
+    const auto& [type, proxy_key, ip] = key;
+    if (scope.regenerates(type, ip.has_value())) continue;
+    auto copy = std::make_shared<Entry>();
+    std::call_once(copy->once, [&] { copy->resources = entry->resources; });
+    copy->ready = true;
+    cache_.emplace(key, std::move(copy));
+  }
+}
+
 ResourcesPtr PushContext::resources(ResourceType type, const Proxy& proxy) const {
   std::shared_ptr<Entry> entry;
   {
     std::lock_guard lock(mutex_);
-    std::string key = proxy.cache_key();
-    if (inbound_depends_on_ip(*snapshot_, proxy)) key += "|" + proxy.ip;
-    auto& slot = cache_[{type, std::move(key)}];
+    std::optional<std::string> ip;
+    if (inbound_depends_on_ip(*snapshot_, proxy)) ip = proxy.ip;
+    auto& slot = cache_[{type, proxy.cache_key(), std::move(ip)}];
     if (!slot) slot = std::make_shared<Entry>();
     entry = slot;
   }
+  entry->used = true;
   // Generation runs outside the map lock so that different keys generate in parallel.
-  std::call_once(entry->once, [&] { entry->resources = generate(type, *snapshot_, proxy); });
+  std::call_once(entry->once, [&] {
+    entry->resources = generate_(type, *snapshot_, proxy);
+    entry->ready = true;
+  });
   return entry->resources;
 }
 

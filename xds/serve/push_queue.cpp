@@ -1,5 +1,7 @@
 #include "xds/serve/push_queue.h"
 
+#include <utility>
+
 #include "base/log.h"
 
 namespace jib::xds {
@@ -13,7 +15,14 @@ void PushQueue::enqueue(const mesh::ChangeEvent& event) {
   {
     std::lock_guard lock(mutex_);
     auto now = std::chrono::steady_clock::now();
-    if (!pending_state_) first_event_ = now;
+    if (!pending_state_) {
+      first_event_ = now;
+      from_generation_ = event.generation - 1;
+      contiguous_ = true;
+    } else if (event.generation != last_generation_ + 1) {
+      contiguous_ = false;  // a change in between was not seen: no change set to trust
+    }
+    last_generation_ = event.generation;
     last_event_ = now;
     pending_state_ = event.state;
     pending_changes_.insert(event.changed.begin(), event.changed.end());
@@ -25,6 +34,8 @@ void PushQueue::mark_changed(mesh::StoreStatePtr current) {
   auto now = std::chrono::steady_clock::now();
   if (!pending_state_) {
     first_event_ = now;
+    from_generation_ = last_generation_ = current->generation;
+    contiguous_ = true;
     pending_state_ = std::move(current);
   }
   last_event_ = now;
@@ -35,6 +46,7 @@ void PushQueue::set_trust_roots(mesh::TrustRootsPtr roots, mesh::StoreStatePtr c
     std::lock_guard lock(mutex_);
     mark_changed(std::move(current));
     trust_roots_ = std::move(roots);
+    trust_roots_changed_ = true;
   }
   wake_.notify_one();
 }
@@ -44,6 +56,7 @@ void PushQueue::set_jwks(mesh::JwksByUriPtr jwks, mesh::StoreStatePtr current) {
     std::lock_guard lock(mutex_);
     mark_changed(std::move(current));
     jwks_ = std::move(jwks);
+    jwks_changed_ = true;
   }
   wake_.notify_one();
 }
@@ -74,17 +87,22 @@ void PushQueue::run() {
       continue;
     }
     mesh::StoreStatePtr state = std::move(pending_state_);
-    std::set<mesh::ConfigKey> changed = std::move(pending_changes_);
+    PushRequest request;
+    request.changed = std::move(pending_changes_);
+    request.from_generation = from_generation_;
+    request.complete = contiguous_ && last_generation_ == state->generation;
+    request.trust_roots_changed = std::exchange(trust_roots_changed_, false);
+    request.jwks_changed = std::exchange(jwks_changed_, false);
     pending_state_.reset();
     pending_changes_.clear();
     mesh::TrustRootsPtr roots = trust_roots_;
     mesh::JwksByUriPtr jwks = jwks_;
     lock.unlock();
-    auto snapshot = mesh::Snapshot::build(state, options_.mesh_config.resolve(*state),
-                                          std::move(roots), std::move(jwks));
-    log::info("push", "snapshot for generation ", state->generation, ", ", changed.size(),
+    request.snapshot = mesh::Snapshot::build(state, options_.mesh_config.resolve(*state),
+                                             std::move(roots), std::move(jwks));
+    log::info("push", "snapshot for generation ", state->generation, ", ", request.changed.size(),
               " changed objects");
-    push_(std::move(snapshot), changed);
+    push_(std::move(request));
     lock.lock();
   }
 }

@@ -1,5 +1,7 @@
 // Debounces store changes into snapshots: waits for a quiet period (or a maximum delay), merges
-// every change of that window into one snapshot, and hands it to the push callback.
+// every change of that window into one snapshot and one change set, and hands them to the push
+// callback. The only debouncer between sources and proxies: max_delay bounds the wait from the
+// first change of a window to its push.
 #pragma once
 
 #include <chrono>
@@ -12,6 +14,7 @@
 #include "mesh/config/config_store.h"
 #include "mesh/config/mesh_config_source.h"
 #include "mesh/model/snapshot.h"
+#include "xds/serve/push_request.h"
 
 namespace jib::xds {
 
@@ -23,8 +26,7 @@ struct PushQueueOptions {
 
 class PushQueue {
  public:
-  using PushFn =
-      std::function<void(mesh::SnapshotPtr snapshot, const std::set<mesh::ConfigKey>& changed)>;
+  using PushFn = std::function<void(PushRequest request)>;
 
   PushQueue(PushQueueOptions options, PushFn push);
   ~PushQueue();
@@ -55,6 +57,13 @@ class PushQueue {
   mesh::TrustRootsPtr trust_roots_;
   mesh::JwksByUriPtr jwks_;
   std::set<mesh::ConfigKey> pending_changes_;
+  // The store generations the pending changes cover: from_generation_ (exclusive) to
+  // last_generation_, without a gap while contiguous_.
+  uint64_t from_generation_ = 0;
+  uint64_t last_generation_ = 0;
+  bool contiguous_ = true;
+  bool trust_roots_changed_ = false;
+  bool jwks_changed_ = false;
   std::chrono::steady_clock::time_point first_event_;
   std::chrono::steady_clock::time_point last_event_;
   std::thread thread_;

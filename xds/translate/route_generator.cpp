@@ -30,6 +30,9 @@ void add_virtual_host(const RouteContext& context, const mesh::Service& service,
     *host.add_routes() = default_route(names::outbound_cluster(context.port, "", service.hostname));
   } else {
     for (const auto& http : virtual_service->http) {
+      // Delegate VirtualServices are not merged in yet. The route has no destinations of its
+      // own, and Envoy refuses a route without clusters, so it is left out.
+      if (http.delegate) continue;
       for (auto& r : translate_http_route(context, http)) *host.add_routes() = std::move(r);
     }
   }

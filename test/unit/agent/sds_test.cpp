@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "agent/sds_resources.h"
 #include "agent/sds_stream_state.h"
+#include "test/unit/support/discovery_request.h"
 
 namespace jib::agent {
 namespace {
@@ -18,12 +21,7 @@ Svid svid(const std::string& chain) {
 
 DiscoveryRequest request(std::vector<std::string> names, std::string version = "",
                          std::string nonce = "") {
-  DiscoveryRequest r;
-  for (auto& n : names) r.add_resource_names(n);
-  r.set_version_info(version);
-  r.set_response_nonce(nonce);
-  r.set_type_url(std::string(kSecretTypeUrl));
-  return r;
+  return jib::testing::discovery_request(names, version, nonce, std::string(kSecretTypeUrl));
 }
 
 TEST(SdsResources, DefaultAndRootcaAsIstio) {
@@ -67,7 +65,7 @@ TEST(SdsStream, SendsOnSubscribeThenOnlyOnChange) {
   EXPECT_EQ(r1->resources_size(), 1);
   EXPECT_EQ(st.on_request(request({"default"}, r1->version_info(), r1->nonce())),
             SdsStreamState::RequestKind::kAck);
-  EXPECT_EQ(st.acked_version(), r1->version_info());
+  EXPECT_EQ(st.watch().acked_version(), r1->version_info());
   EXPECT_FALSE(st.next_response(&a, "R"));   // unchanged: nothing
   EXPECT_FALSE(st.next_response(&a, "R2"));  // ROOTCA not asked on this stream
   Svid b = svid("B");
@@ -93,13 +91,13 @@ TEST(SdsStream, StaleNonceIgnoredAndNackNotAnsweredInALoop) {
   ASSERT_TRUE(r1);
   EXPECT_EQ(st.on_request(request({"ROOTCA", "default"}, "", "old-nonce")),
             SdsStreamState::RequestKind::kStale);
-  EXPECT_EQ(st.names(), std::vector<std::string>{"ROOTCA"});
+  EXPECT_EQ(st.watch().names(), std::set<std::string>{"ROOTCA"});
 
   auto nack = request({"ROOTCA"}, "", r1->nonce());
   nack.mutable_error_detail()->set_message("bad cert");
   EXPECT_EQ(st.on_request(nack), SdsStreamState::RequestKind::kNack);
-  EXPECT_EQ(st.nacked_version(), r1->version_info());
-  EXPECT_EQ(st.last_nack_message(), "bad cert");
+  EXPECT_EQ(st.watch().nack().version, r1->version_info());
+  EXPECT_EQ(st.watch().nack().message, "bad cert");
   EXPECT_FALSE(st.next_response(&a, "R"));     // the same content is not resent
   EXPECT_TRUE(st.next_response(&a, "R-new"));  // new content is
 }
@@ -111,7 +109,7 @@ TEST(SdsStream, NewNamesAreAnsweredEvenWithUnchangedContent) {
   auto r1 = st.next_response(&a, "R");
   ASSERT_TRUE(r1);
   EXPECT_EQ(st.on_request(request({"default", "ROOTCA"}, r1->version_info(), r1->nonce())),
-            SdsStreamState::RequestKind::kSubscribe);
+            SdsStreamState::RequestKind::kResubscribe);
   auto r2 = st.next_response(&a, "R");
   ASSERT_TRUE(r2);
   EXPECT_EQ(r2->resources_size(), 2);
