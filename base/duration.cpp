@@ -60,23 +60,9 @@ std::optional<std::chrono::nanoseconds> fail(std::string* error, std::string mes
   return std::nullopt;
 }
 
-}  // namespace
-
-std::optional<std::chrono::nanoseconds> parse_duration(
-    std::string_view text, std::string* error, std::optional<std::chrono::nanoseconds> bare_unit) {
-  std::string_view s = text;
-  if (s.empty()) return fail(error, "empty duration", text);
-  if (s.front() == '-') return fail(error, "negative duration", text);
-  if (s.front() == '+') s.remove_prefix(1);
-  if (s == "0") return std::chrono::nanoseconds(0);
-  if (bare_unit && !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos) {
-    uint64_t n = 0;
-    const uint64_t unit = static_cast<uint64_t>(bare_unit->count());
-    if (!leading_int(&s, &n) || (unit != 0 && n > kMax / unit)) {
-      return fail(error, "duration out of range", text);
-    }
-    return std::chrono::nanoseconds(static_cast<int64_t>(n * unit));
-  }
+// Go's `[number unit]+` after any sign: units as kUnits, "d" only when days.
+std::optional<std::chrono::nanoseconds> parse_units(std::string_view s, std::string_view text,
+                                                    std::string* error, bool days) {
   if (s.empty()) return fail(error, "invalid duration", text);
   uint64_t total = 0;
   while (!s.empty()) {
@@ -106,7 +92,7 @@ std::optional<std::chrono::nanoseconds> parse_duration(
     s.remove_prefix(unit_length);
     uint64_t unit = 0;
     for (const auto& [name, nanos] : kUnits) {
-      if (name == unit_name) unit = nanos;
+      if (name == unit_name && (days || name != "d")) unit = nanos;
     }
     if (unit == 0) {
       return fail(error, "unknown unit \"" + std::string(unit_name) + "\" in duration", text);
@@ -122,6 +108,34 @@ std::optional<std::chrono::nanoseconds> parse_duration(
     total += value;
   }
   return std::chrono::nanoseconds(static_cast<int64_t>(total));
+}
+
+}  // namespace
+
+std::optional<std::chrono::nanoseconds> parse_duration(
+    std::string_view text, std::string* error, std::optional<std::chrono::nanoseconds> bare_unit) {
+  std::string_view s = text;
+  if (s.empty()) return fail(error, "empty duration", text);
+  if (s.front() == '-') return fail(error, "negative duration", text);
+  if (s.front() == '+') s.remove_prefix(1);
+  if (s == "0") return std::chrono::nanoseconds(0);
+  if (bare_unit && !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos) {
+    uint64_t n = 0;
+    const uint64_t unit = static_cast<uint64_t>(bare_unit->count());
+    if (!leading_int(&s, &n) || (unit != 0 && n > kMax / unit)) {
+      return fail(error, "duration out of range", text);
+    }
+    return std::chrono::nanoseconds(static_cast<int64_t>(n * unit));
+  }
+  return parse_units(s, text, error, /*days=*/true);
+}
+
+std::optional<std::chrono::nanoseconds> parse_go_duration(std::string_view text,
+                                                          std::string* error) {
+  if (text.empty()) return fail(error, "empty duration", text);
+  if (text.front() == '-') return fail(error, "negative duration", text);
+  if (text == "0") return std::chrono::nanoseconds(0);
+  return parse_units(text, text, error, /*days=*/false);
 }
 
 std::string format_duration(std::chrono::nanoseconds d) {

@@ -17,6 +17,11 @@ std::optional<std::chrono::nanoseconds> parse_duration(
     std::string_view text, std::string* error,
     std::optional<std::chrono::nanoseconds> bare_unit = std::nullopt);
 
+// Exactly Go's time.ParseDuration syntax, as Istio's config writes durations: no days, no bare
+// numbers but "0", no sign. Negative durations are refused.
+std::optional<std::chrono::nanoseconds> parse_go_duration(std::string_view text,
+                                                          std::string* error);
+
 // The shortest spelling parse_duration reads back: "100ms", "20m", "1h30m", "0s".
 std::string format_duration(std::chrono::nanoseconds d);
 

@@ -9,11 +9,13 @@
 
 namespace jib::mesh {
 
-// Go-style: one or more decimal numbers, each with a unit (ns, us, µs, ms, s, m, h).
-// nullopt for anything else, including negative values and overflow.
+// Go's syntax (base/duration.h: parse_go_duration): one or more decimal numbers, each with a
+// unit (ns, us, µs, ms, s, m, h). nullopt for anything else, including negative values and
+// overflow.
 std::optional<Duration> parse_duration(std::string_view text);
 
-// An exact form in the largest whole unit, e.g. "2s", "1500ms", "0s"; parse_duration reads it back.
+// The shortest exact form (base/duration.h), e.g. "2s", "1500ms", "1h30m", "0s"; parse_duration
+// reads it back.
 std::string format_duration(Duration d);
 
 }  // namespace jib::mesh
