@@ -99,7 +99,7 @@ class SdsService final : public envoy::service::secret::v3::SecretDiscoveryServi
       if (!stream->Write(*response)) return;
       const auto& names = state.watch().names();
       bool has_cert = svid && names.count(std::string(kDefaultSecretName)) > 0;
-      log::info("sds", "stream ", id, ": sent ", names_text(names), " version ",
+      log::info("sds", "stream ", id, ": sent ", log::clip(names_text(names)), " version ",
                 response->version_info(),
                 has_cert ? " (certificate serial " + svid->serial_hex + ")" : std::string());
     }
@@ -109,18 +109,20 @@ class SdsService final : public envoy::service::secret::v3::SecretDiscoveryServi
     switch (state->on_request(r)) {
       case SdsStreamState::RequestKind::kSubscribe:
       case SdsStreamState::RequestKind::kResubscribe:
-        log::info("sds", "stream ", id, ": ", r.node().id(), " asks for ",
-                  names_text(state->watch().names()));
+        log::info("sds", "stream ", id, ": ", log::clip(r.node().id()), " asks for ",
+                  log::clip(names_text(state->watch().names())));
         break;
       case SdsStreamState::RequestKind::kAck:
-        log::debug("sds", "stream ", id, ": ACK version ", r.version_info());
+        log::debug("sds", "stream ", id, ": ACK version ", log::clip(r.version_info()));
         break;
       case SdsStreamState::RequestKind::kNack:
-        log::warn("sds", "stream ", id, ": NACK of version ", state->watch().nack().version, ": ",
-                  state->watch().nack().message);
+        log::warn("sds", "stream ", id, ": NACK of version ",
+                  log::clip(state->watch().nack().version), ": ",
+                  log::clip(state->watch().nack().message));
         break;
       case SdsStreamState::RequestKind::kStale:
-        log::debug("sds", "stream ", id, ": stale nonce ", r.response_nonce(), " ignored");
+        log::debug("sds", "stream ", id, ": stale nonce ", log::clip(r.response_nonce()),
+                   " ignored");
         break;
     }
   }

@@ -158,26 +158,41 @@ bool write_file_atomic(const std::string& path, std::string_view data, unsigned 
     *error = "open " + tmp + ": " + std::strerror(errno);
     return false;
   }
+  // A failed write (a full disk) leaves nothing behind.
+  auto fail = [&](const std::string& what) {
+    *error = what + " " + tmp + ": " + std::strerror(errno);
+    if (fd >= 0) ::close(fd);
+    ::unlink(tmp.c_str());
+    return false;
+  };
   ::fchmod(fd, mode);
   size_t off = 0;
   while (off < data.size()) {
     ssize_t n = ::write(fd, data.data() + off, data.size() - off);
     if (n < 0) {
       if (errno == EINTR) continue;
-      *error = "write " + tmp + ": " + std::strerror(errno);
-      ::close(fd);
-      return false;
+      return fail("write");
     }
     off += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    *error = "sync " + tmp + ": " + std::strerror(errno);
+  if (::fsync(fd) != 0) return fail("sync");
+  const int closed = ::close(fd);
+  fd = -1;
+  if (closed != 0) return fail("close");
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return fail("rename");
+  // The rename is durable only once the directory is.
+  const auto slash = path.rfind('/');
+  return sync_dir(slash == std::string::npos ? "." : path.substr(0, slash), error);
+}
+
+bool sync_dir(const std::string& dir, std::string* error) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    *error = "sync " + dir + ": " + std::strerror(errno);
+    if (fd >= 0) ::close(fd);
     return false;
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    *error = "rename " + tmp + ": " + std::strerror(errno);
-    return false;
-  }
+  ::close(fd);
   return true;
 }
 

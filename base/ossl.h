@@ -79,9 +79,12 @@ bool add_ext(X509* cert, X509* issuer, int nid, const char* value);
 // True when `key` is the private key for `cert`'s public key.
 bool key_matches_cert(EVP_PKEY* key, X509* cert);
 
-// Writes `data` to `path` atomically (temp file, fsync, rename) with the given mode.
+// Writes `data` to `path` atomically (temp file, fsync, rename, fsync of the directory) with the
+// given mode; on failure the temp file is removed and `path` is as it was.
 bool write_file_atomic(const std::string& path, std::string_view data, unsigned mode,
                        std::string* error);
+// Makes the directory's entries (renames, new files) durable.
+bool sync_dir(const std::string& dir, std::string* error);
 // Creates `dir` and missing parents with mode 0700 (they may hold keys).
 bool make_dirs(const std::string& dir, std::string* error);
 bool read_file(const std::string& path, std::string* out, std::string* error);

@@ -2,8 +2,10 @@
 // (Istio's istio-ca-secret), which is why this is a seam.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace jib::ca {
@@ -43,7 +45,9 @@ using CaStorePtr = std::unique_ptr<CaStore>;
 
 // Stores ca-key.pem (0600), ca-cert.pem, next-ca-key.pem (0600) and next-ca-cert.pem during a
 // rotation, previous-roots.pem, and root-cert.pem (the whole trust bundle, for whoever
-// distributes it) in a directory (created 0700).
-CaStorePtr make_file_ca_store(std::string dir);
+// distributes it) in a directory (created 0700). Saves are all-or-nothing across a crash at any
+// point; before_step (tests) is called before each step of a save, and may throw to stop it there.
+CaStorePtr make_file_ca_store(std::string dir,
+                              std::function<void(std::string_view)> before_step = {});
 
 }  // namespace jib::ca

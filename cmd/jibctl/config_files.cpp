@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+
+#include "base/bounded_read.h"
 
 namespace jib::ctl {
 namespace {
@@ -40,16 +40,15 @@ LoadedConfig load_config(const std::vector<std::string>& paths, bool strict) {
   }
   std::map<mesh::ConfigKey, std::string> seen;  // key -> file:line of its first definition
   for (const auto& file : out.files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      out.errors.push_back(mesh::ConfigError{file, 0, "", "", "cannot read the file"});
+    // The limit jibd applies by default, so that what passes here loads there.
+    std::string text, error;
+    if (!read_file_bounded(file, mesh::kDefaultMaxConfigFileBytes, &text, &error)) {
+      out.errors.push_back(mesh::ConfigError{file, 0, "", "", error});
       continue;
     }
-    std::stringstream text;
-    text << in.rdbuf();
     mesh::ParseOptions options;
     options.strict = strict;
-    auto r = mesh::parse_and_validate(text.str(), file, options);
+    auto r = mesh::parse_and_validate(text, file, options);
     out.errors.insert(out.errors.end(), r.errors.begin(), r.errors.end());
     out.warnings.insert(out.warnings.end(), r.warnings.begin(), r.warnings.end());
     for (size_t i = 0; i < r.objects.size(); ++i) {

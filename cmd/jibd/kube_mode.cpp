@@ -145,7 +145,10 @@ std::unique_ptr<mesh::ConfigSource> make_config_source(const Options& options,
                                                        TrustBundlesOfCa trust_bundles,
                                                        std::string* error) {
   if (options.kube) return make_kube_source(options, store, ca, std::move(trust_bundles), error);
-  return std::make_unique<mesh::FileSource>(mesh::FileSourceOptions{options.config_dir}, store);
+  return std::make_unique<mesh::FileSource>(
+      mesh::FileSourceOptions{options.config_dir,
+                              static_cast<size_t>(options.config_file_max_bytes)},
+      store);
 }
 
 }  // namespace jib::jibd

@@ -1,6 +1,9 @@
 // jibd: the control plane daemon. Wires sources, store, push queue, xDS and HTTP together.
+#include <sys/resource.h>
+
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 
 #include <grpcpp/grpcpp.h>
 
@@ -19,6 +22,7 @@
 #include "mesh/model/snapshot.h"
 #include "xds/serve/ads_server.h"
 #include "xds/serve/ads_service.h"
+#include "xds/serve/connection_limits.h"
 #include "xds/serve/push_queue.h"
 
 namespace jib::jibd {
@@ -63,7 +67,23 @@ bool load_mesh_config(const Options& options, ca::CaServerOptions* ca_options,
   return true;
 }
 
+// Every proxy holds a connection open: the soft limit on descriptors (often 1024) would cap the
+// mesh long before memory does, so it is raised to the hard limit.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == limit.rlim_max) return;
+  const rlim_t soft = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) == 0) {
+    log::info(kLog, "file descriptor limit raised from ", soft, " to ", limit.rlim_max);
+  } else {
+    log::warn(kLog, "cannot raise the file descriptor limit from ", soft, ": ",
+              std::strerror(errno));
+  }
+}
+
 int run(const Options& options, ca::CaServerOptions ca_options) {
+  raise_descriptor_limit();
   // Block the stop signals in every thread; the main thread takes them with sigwait.
   sigset_t set;
   sigemptyset(&set);
@@ -104,7 +124,7 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
   const mesh::StoreStatePtr loaded = store.state();
   auto initial = std::make_shared<const xds::PushContext>(
       mesh::Snapshot::build(loaded, mesh_config.resolve(*loaded)));
-  xds::AdsServer ads(initial, metrics);
+  xds::AdsServer ads(initial, metrics, static_cast<size_t>(options.xds_max_streams));
   xds::PushQueue queue({options.debounce, options.debounce_max, mesh_config},
                        [&](xds::PushRequest request) {
                          ads.push(xds::PushContext::next(*ads.current(), request));
@@ -132,7 +152,7 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
                            grpc::InsecureServerCredentials(), &xds_port);
   xds::AdsService plaintext_ads(ads);
   builder.RegisterCallbackGenericService(&plaintext_ads);
-  builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
+  xds::apply_connection_limits(builder);
   auto grpc_server = builder.BuildAndStart();
   if (!grpc_server || xds_port == 0) {
     log::error(kLog, "cannot listen for xds on ", options.bind, ":", options.xds_port);
@@ -156,6 +176,7 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
                                   ca_server->tls_credentials(), &secure_port);
   secure_builder.RegisterService(ca_server->grpc_service());
   secure_builder.RegisterCallbackGenericService(&secure_ads);
+  xds::apply_connection_limits(secure_builder);
   auto secure_server = secure_builder.BuildAndStart();
   if (!secure_server || secure_port == 0) {
     log::error(kLog, "cannot listen for the CA and secure xds on ", ca_options.listen_address, ":",

@@ -1,6 +1,7 @@
 #include "cmd/jibd/options.h"
 
 #include <cstdlib>
+#include <limits>
 
 #include "base/flags.h"
 #include "ca/ca_flags.h"
@@ -21,6 +22,12 @@ flags::FlagSet jibd_flags(Options* o, ca::CaServerOptions* ca) {
            .target = &o->config_dir,
            .help = "directory of Istio YAML to serve (watched for changes)",
            .value_name = "DIR"})
+      .add({.name = "config-file-max-bytes",
+            .target = &o->config_file_max_bytes,
+            .help = "larger files in --config-dir (and --mesh-config) are refused, the last good "
+                    "version of their objects kept",
+            .min = 1024,
+            .max = std::numeric_limits<int>::max()})
       .add({.name = "bind",
             .target = &o->bind,
             .help = "address to listen on",
@@ -34,6 +41,12 @@ flags::FlagSet jibd_flags(Options* o, ca::CaServerOptions* ca) {
       .add({.name = "xds-port",
             .target = &o->xds_port,
             .help = "plaintext ADS gRPC port; 0 picks a free port"})
+      .add({.name = "xds-max-streams",
+            .target = &o->xds_max_streams,
+            .help = "xDS streams served at once over both xDS ports; more are refused with "
+                    "RESOURCE_EXHAUSTED",
+            .min = 1,
+            .max = std::numeric_limits<int>::max()})
       .add({.name = "http-port",
             .target = &o->http_port,
             .help = "/ready, /metrics and /debug/*; 0 picks a free port"})

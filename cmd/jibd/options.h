@@ -7,15 +7,18 @@
 
 #include "base/log.h"
 #include "ca/ca_server.h"
+#include "mesh/api/parse.h"
 
 namespace jib::jibd {
 
 struct Options {
   std::string config_dir;
+  int config_file_max_bytes = mesh::kDefaultMaxConfigFileBytes;
   std::string bind = "0.0.0.0";
   std::string mesh_config_file;  // MeshConfig (YAML or JSON); empty: Istio's defaults
   int xds_port = 15010;          // plaintext ADS, as istiod's 15010
   int http_port = 15014;         // /ready, /metrics, /debug/*, as istiod's monitoring port
+  int xds_max_streams = 100'000;  // xds::AdsServer::kDefaultMaxStreams
   // The CA and secure xDS port (15012) is the CA's: CaServerOptions::port.
   std::chrono::milliseconds debounce{100};
   std::chrono::milliseconds debounce_max{1000};

@@ -1,8 +1,6 @@
 #include "mesh/api/mesh_config.h"
 
-#include <fstream>
-#include <sstream>
-
+#include "base/bounded_read.h"
 #include "mesh/api/mesh_config_internal.h"
 #include "mesh/api/yaml_guard.h"
 
@@ -55,16 +53,14 @@ MeshConfigResult parse_mesh_config(std::string_view text, const std::string& fil
   return parse(text, file_name, "MeshConfig");
 }
 
-MeshConfigResult load_mesh_config_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+MeshConfigResult load_mesh_config_file(const std::string& path, size_t max_bytes) {
+  std::string text, error;
+  if (!read_file_bounded(path, max_bytes, &text, &error)) {
     MeshConfigResult result;
-    result.errors.push_back(ConfigError{path, 0, "MeshConfig", "", "cannot read the file"});
+    result.errors.push_back(ConfigError{path, 0, "MeshConfig", "", error});
     return result;
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse(text.str(), path, "MeshConfig");
+  return parse(text, path, "MeshConfig");
 }
 
 MeshConfigResult mesh_config_from_config_map(const ConfigMap& config_map) {

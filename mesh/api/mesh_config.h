@@ -15,6 +15,7 @@
 
 #include "mesh/api/config_error.h"
 #include "mesh/api/destination_rule.h"  // TcpKeepalive, shared with ConnectionPoolSettings
+#include "mesh/api/input_limits.h"
 #include "mesh/api/k8s_config_map.h"
 #include "mesh/api/object_meta.h"
 #include "mesh/api/virtual_service.h"
@@ -288,8 +289,9 @@ struct MeshConfigResult {
 // Parses a MeshConfig in YAML or JSON over Istio's defaults, then validates it. Never throws.
 MeshConfigResult parse_mesh_config(std::string_view text, const std::string& file_name);
 
-// Reads and parses a --mesh-config file. A missing or unreadable file is an error.
-MeshConfigResult load_mesh_config_file(const std::string& path);
+// Reads and parses a --mesh-config file. A missing, unreadable or larger file is an error.
+MeshConfigResult load_mesh_config_file(const std::string& path,
+                                       size_t max_bytes = kDefaultMaxConfigFileBytes);
 
 // The `mesh` key of the istio ConfigMap; Istio's defaults when the key is absent. Errors name
 // the ConfigMap ("ConfigMap istio-system/istio: data.mesh: ...").

@@ -7,6 +7,7 @@
 
 #include "mesh/api/config_error.h"
 #include "mesh/api/config_object.h"
+#include "mesh/api/input_limits.h"
 
 namespace jib::mesh {
 

@@ -1,15 +1,6 @@
 #include "mesh/config/file_source.h"
 
-#include <poll.h>
-#include <sys/eventfd.h>
-#include <sys/inotify.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-
+#include "base/bounded_read.h"
 #include "base/log.h"
 #include "mesh/api/parse.h"
 
@@ -24,15 +15,6 @@ bool is_config_file(const std::filesystem::directory_entry& entry) {
   // is_regular_file follows symlinks, as in a mounted ConfigMap; hidden files are editors' and
   // the ConfigMap's own bookkeeping.
   return !name.starts_with(".") && (ext == ".yaml" || ext == ".yml") && entry.is_regular_file(ec);
-}
-
-bool read_file(const std::filesystem::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  out = buf.str();
-  return !in.bad();
 }
 
 }  // namespace
@@ -84,20 +66,32 @@ size_t FileSource::sync() {
   }
   if (ec) {
     // A directory that is briefly missing must not unload the whole mesh config.
-    log::error(kLog, options_.dir.string(), ": cannot read directory: ", ec.message());
+    if (!reported_missing_) {
+      log::error(kLog, options_.dir.string(), ": cannot read directory: ", ec.message(),
+                 "; keeping the config loaded from it until it is back");
+    }
+    reported_missing_ = true;
     return 1;
   }
+  if (reported_missing_) log::info(kLog, options_.dir.string(), ": directory is back");
+  reported_missing_ = false;
   std::erase_if(files_, [&](const auto& f) { return !present.contains(f.first); });
 
   size_t errors = 0;
   std::map<ConfigKey, Claim> desired;
   for (const auto& [name, path] : present) {
     FileState& state = files_[name];
-    std::string content;
-    if (!read_file(path, content)) {
-      log::error(kLog, path.string(), ": cannot read file");
+    std::string content, error;
+    if (!read_file_bounded(path.string(), options_.max_file_bytes, &content, &error)) {
+      if (error != state.read_error) {
+        log::error(kLog, path.string(), ": ", error,
+                   state.good.empty() ? "" : "; keeping the last good version of its objects");
+      }
+      state.read_error = error;
       ++errors;
-    } else if (content != state.content || state.content.empty()) {
+    } else if (content != state.content || state.content.empty() ||
+               !state.read_error.empty()) {
+      state.read_error.clear();
       errors += update_file(name, state, std::move(content), desired);
     }
     for (const auto& object : state.good) {
@@ -150,23 +144,11 @@ bool FileSource::load_initial(std::string* error) {
 
 bool FileSource::start(std::string* error) {
   if (thread_.joinable()) return true;
-  auto fail = [&](std::string what) {
-    const int err = errno;
-    *error = what + ": " + std::strerror(err);
-    if (inotify_fd_ >= 0) close(inotify_fd_);
-    inotify_fd_ = -1;
+  watch_ = std::make_unique<DirectoryWatch>(options_.dir);
+  if (!watch_->start(error)) {
+    watch_.reset();
     return false;
-  };
-  inotify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (inotify_fd_ < 0) return fail("inotify_init1");
-  // IN_MOVED_TO and IN_CREATE catch editors and ConfigMaps that replace files by rename.
-  const uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE;
-  if (inotify_add_watch(inotify_fd_, options_.dir.c_str(), mask) < 0) {
-    return fail("cannot watch " + options_.dir.string());
   }
-  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (wake_fd_ < 0) return fail("eventfd");
-  stopping_ = false;
   // Changes made between load() and the watch being set up are caught by this pass; done
   // before start() returns so that callers see a settled store.
   sync();
@@ -176,38 +158,16 @@ bool FileSource::start(std::string* error) {
 
 void FileSource::stop() {
   if (!thread_.joinable()) return;
-  stopping_ = true;
-  uint64_t one = 1;
-  if (write(wake_fd_, &one, sizeof one) < 0) {
-    log::error(kLog, "cannot wake the file watcher: ", std::strerror(errno));
-  }
+  watch_->wake();
   thread_.join();
-  close(inotify_fd_);
-  close(wake_fd_);
-  inotify_fd_ = wake_fd_ = -1;
+  watch_.reset();
 }
 
 void FileSource::run() {
-  alignas(struct inotify_event) char buf[16 * 1024];
-  while (!stopping_) {
-    pollfd fds[2] = {{inotify_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
-    int n = poll(fds, 2, -1);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      log::error(kLog, "poll failed, no longer watching ", options_.dir.string(), ": ",
-                 std::strerror(errno));
-      return;
-    }
-    if (fds[1].revents != 0) break;
-    if (fds[0].revents & POLLIN) {
-      // Which files changed does not matter: a pass re-reads the directory and parses only
-      // the files whose content changed, which also covers renames and queue overflows. Every
-      // event read so far makes one pass; the push queue debounces what the passes apply.
-      while (read(inotify_fd_, buf, sizeof buf) > 0) {
-      }
-      sync();
-    }
-  }
+  // Which files changed does not matter: a pass re-reads the directory and parses only the files
+  // whose content changed, which also covers renames and queue overflows. The push queue
+  // debounces what the passes apply.
+  while (watch_->wait()) sync();
 }
 
 }  // namespace jib::mesh

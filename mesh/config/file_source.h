@@ -1,28 +1,34 @@
-// Config from a directory of YAML files, watched with inotify.
+// Config from a directory of YAML files, watched with inotify (DirectoryWatch).
 #pragma once
 
-#include <atomic>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "mesh/api/parse.h"
 #include "mesh/config/config_source.h"
 #include "mesh/config/config_store.h"
+#include "mesh/config/directory_watch.h"
 
 namespace jib::mesh {
 
 struct FileSourceOptions {
   std::filesystem::path dir;
+  // A larger file is an error of that file (its last good objects stay), never read whole.
+  size_t max_file_bytes = kDefaultMaxConfigFileBytes;
 };
 
 // Loads every *.yaml / *.yml file of the directory (multi-document) into the store and keeps
 // it in step with the files. A file that fails to parse or validate is reported (file,
 // object, field, reason) and the last good version of its objects stays in force: files are
 // all-or-nothing. When two files define the same object, the later file (by name) is in error.
-// Every change found in one pass over the directory is applied to the store as one batch.
+// Every change found in one pass over the directory is applied to the store as one batch. The
+// directory may be deleted, replaced or re-pointed while watched: while it is missing, the last
+// good config stays in force, and what is there when it is back is applied.
 class FileSource final : public ConfigSource {
  public:
   FileSource(FileSourceOptions options, ConfigStore& store);
@@ -43,6 +49,7 @@ class FileSource final : public ConfigSource {
  private:
   struct FileState {
     std::string content;             // as last read, good or not
+    std::string read_error;          // why it could not be read last time, logged once
     std::vector<ConfigObject> good;  // the objects of its last version without errors
   };
   struct Claim {
@@ -61,9 +68,8 @@ class FileSource final : public ConfigSource {
   std::mutex sync_mutex_;                   // load() and the watcher may overlap
   std::map<std::string, FileState> files_;  // by file name, in the order conflicts are settled
   std::map<ConfigKey, Claim> applied_;      // what this source has put into the store
-  std::atomic<bool> stopping_{false};
-  int inotify_fd_ = -1;
-  int wake_fd_ = -1;
+  bool reported_missing_ = false;           // the directory's absence is logged once
+  std::unique_ptr<DirectoryWatch> watch_;
   std::thread thread_;
 };
 

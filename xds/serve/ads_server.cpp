@@ -5,8 +5,8 @@
 
 namespace jib::xds {
 
-AdsServer::AdsServer(PushContextPtr initial, XdsMetrics& metrics)
-    : metrics_(metrics), current_(std::move(initial)) {}
+AdsServer::AdsServer(PushContextPtr initial, XdsMetrics& metrics, size_t max_streams)
+    : metrics_(metrics), max_streams_(max_streams), current_(std::move(initial)) {}
 
 void AdsServer::push(PushContextPtr context) {
   std::vector<std::shared_ptr<AdsStream>> streams;
@@ -45,15 +45,44 @@ nlohmann::json AdsServer::sync_status() const {
   return rows;
 }
 
-void AdsServer::add(const std::shared_ptr<AdsStream>& stream) {
+bool AdsServer::add(const std::shared_ptr<AdsStream>& stream) {
   std::lock_guard lock(mutex_);
+  if (streams_.size() >= max_streams_) {
+    metrics_.refused_streams.inc();
+    return false;
+  }
   streams_[stream.get()] = stream;
   metrics_.connected.add(1);
+  return true;
 }
 
-void AdsServer::remove(const AdsStream* stream) {
+void AdsServer::identified(const Proxy& proxy) {
+  const std::string key = proxy.cache_key();
   std::lock_guard lock(mutex_);
-  if (streams_.erase(stream)) metrics_.connected.add(-1);
+  ++proxies_by_key_[key];
+  ++proxies_by_key_and_ip_[{key, proxy.ip}];
+}
+
+void AdsServer::remove(const AdsStream* stream, const std::optional<Proxy>& proxy) {
+  PushContextPtr context;
+  bool last_of_ip = false;
+  bool last_of_key = false;
+  const std::string key = proxy ? proxy->cache_key() : std::string();
+  {
+    std::lock_guard lock(mutex_);
+    if (streams_.erase(stream)) metrics_.connected.add(-1);
+    if (!proxy) return;
+    // Counted down only for a proxy that was counted up.
+    auto by_ip = proxies_by_key_and_ip_.find({key, proxy->ip});
+    if (by_ip == proxies_by_key_and_ip_.end()) return;
+    last_of_ip = --by_ip->second == 0;
+    if (last_of_ip) proxies_by_key_and_ip_.erase(by_ip);
+    auto by_key = proxies_by_key_.find(key);
+    last_of_key = --by_key->second == 0;
+    if (last_of_key) proxies_by_key_.erase(by_key);
+    context = current_;
+  }
+  if (last_of_ip) context->evict(key, proxy->ip, last_of_key);
 }
 
 }  // namespace jib::xds

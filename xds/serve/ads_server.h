@@ -3,7 +3,10 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -17,7 +20,9 @@ namespace jib::xds {
 // face of one port), and the push context they are served from.
 class AdsServer final : public AdsStreamHost {
  public:
-  AdsServer(PushContextPtr initial, XdsMetrics& metrics);
+  // max_streams: streams served at once over all ports (--xds-max-streams).
+  AdsServer(PushContextPtr initial, XdsMetrics& metrics, size_t max_streams = kDefaultMaxStreams);
+  static constexpr size_t kDefaultMaxStreams = 100'000;
 
   // Makes the context current and pushes what changed to every stream. One caller at a time
   // (the push queue's thread).
@@ -29,14 +34,21 @@ class AdsServer final : public AdsStreamHost {
   // One row per identified proxy, sorted by proxy id.
   nlohmann::json sync_status() const;
 
-  void add(const std::shared_ptr<AdsStream>& stream) override;
-  void remove(const AdsStream* stream) override;
+  bool add(const std::shared_ptr<AdsStream>& stream) override;
+  void identified(const Proxy& proxy) override;
+  // When the stream's proxy was the last of its cache key (or of its key and IP) the output
+  // generated for it is dropped: proxies that come and go leave nothing behind.
+  void remove(const AdsStream* stream, const std::optional<Proxy>& proxy) override;
 
  private:
   XdsMetrics& metrics_;
+  const size_t max_streams_;
   mutable std::mutex mutex_;
   PushContextPtr current_;
   std::map<const AdsStream*, std::weak_ptr<AdsStream>> streams_;
+  // Connected proxies by cache key, and by cache key and IP.
+  std::map<std::string, int> proxies_by_key_;
+  std::map<std::pair<std::string, std::string>, int> proxies_by_key_and_ip_;
 };
 
 }  // namespace jib::xds

@@ -9,7 +9,9 @@ grpc::ServerGenericBidiReactor* AdsService::CreateReactor(
   if (context->method() != kStreamMethod) return CallbackGenericService::CreateReactor(context);
   std::optional<PeerCredentials> credentials;
   if (authorizer_) credentials = ca::caller_credentials(*context);
-  return AdsStream::start(server_, authorizer_, std::move(credentials)).get();
+  return AdsStream::start(server_, authorizer_, std::move(credentials),
+                          log::peer_budget(context->peer()))
+      .get();
 }
 
 }  // namespace jib::xds

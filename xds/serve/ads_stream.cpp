@@ -7,6 +7,8 @@ namespace jib::xds {
 namespace {
 
 constexpr std::string_view kLog = "ads";
+// Far more than a proxy of the largest meshes subscribes to (one name per cluster for EDS).
+constexpr int kMaxResourceNames = 100'000;
 
 // The resources of a type that a watch asks for: all for a wildcard watch, else by name.
 std::vector<const Resource*> select(const Resources& all, const SotwWatch& watch) {
@@ -20,13 +22,13 @@ std::vector<const Resource*> select(const Resources& all, const SotwWatch& watch
 // Secrets are served only to the proxies they belong to: say which were asked for in vain, by
 // name only.
 void log_unavailable_secrets(const Resources& available, const std::set<std::string>& names,
-                             const std::string& proxy_id) {
+                             const std::string& proxy_id, log::LineBudget& budget) {
   for (const auto& name : names) {
     bool found = false;
     for (const auto& r : available) found = found || r.name == name;
     if (!found) {
-      log::warn(kLog, "secret ", name, " not served to ", proxy_id,
-                ": no such secret in the proxy's namespace, or not for this kind of proxy");
+      budget.warn(kLog, "secret ", log::clip(name), " not served to ", log::clip(proxy_id),
+                  ": no such secret in the proxy's namespace, or not for this kind of proxy");
     }
   }
 }
@@ -50,16 +52,26 @@ nlohmann::json watch_json(const SotwWatch& watch) {
 }  // namespace
 
 AdsStream::AdsStream(AdsStreamHost& host, const StreamAuthorizer* authorizer,
-                     std::optional<PeerCredentials> credentials)
-    : host_(host), authorizer_(authorizer), credentials_(std::move(credentials)) {
+                     std::optional<PeerCredentials> credentials,
+                     std::shared_ptr<log::LineBudget> log_budget)
+    : host_(host),
+      authorizer_(authorizer),
+      credentials_(std::move(credentials)),
+      log_budget_(std::move(log_budget)) {
   for (ResourceType type : kPushOrder) watch(type) = SotwWatch(is_wildcard_type(type));
 }
 
 std::shared_ptr<AdsStream> AdsStream::start(AdsStreamHost& host, const StreamAuthorizer* authorizer,
-                                            std::optional<PeerCredentials> credentials) {
-  auto stream = std::make_shared<AdsStream>(host, authorizer, std::move(credentials));
+                                            std::optional<PeerCredentials> credentials,
+                                            std::shared_ptr<log::LineBudget> log_budget) {
+  auto stream =
+      std::make_shared<AdsStream>(host, authorizer, std::move(credentials), std::move(log_budget));
   stream->self_ = stream;
-  host.add(stream);
+  if (!host.add(stream)) {
+    stream->finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                "too many xDS streams on this control plane; try another replica"));
+    return stream;
+  }
   stream->StartRead(&stream->request_);
   return stream;
 }
@@ -99,7 +111,7 @@ void AdsStream::handle(const DiscoveryRequest& request) {
     std::string error;
     if (!request.has_node() || !parse_proxy(request.node(), &proxy, &error)) {
       if (error.empty()) error = "the first request of a stream must carry the node";
-      log::warn(kLog, "refusing stream: ", error);
+      log_budget_->warn(kLog, "refusing stream: ", error);
       reads_closed_ = true;
       final_status_ = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, error);
       return;
@@ -108,18 +120,30 @@ void AdsStream::handle(const DiscoveryRequest& request) {
       grpc::Status verdict = authorizer_->authorize(*credentials_, proxy);
       credentials_.reset();  // a token is not kept longer than needed
       if (!verdict.ok()) {
-        log::warn(kLog, "refusing stream of ", proxy.id, ": ", verdict.error_message());
+        log_budget_->warn(kLog, "refusing stream of ", log::clip(proxy.id), ": ",
+                          verdict.error_message());
         reads_closed_ = true;
         final_status_ = verdict;
         return;
       }
     }
-    log::info(kLog, "proxy connected: ", proxy.id);
+    log::info(kLog, "proxy connected: ", log::clip(proxy.id));
     proxy.identity_verified = authorizer_ != nullptr;
     proxy_ = std::move(proxy);
+    host_.identified(*proxy_);
   }
   if (!type) {
-    log::debug(kLog, proxy_->id, ": ignoring request for unsupported type ", request.type_url());
+    log::debug(kLog, log::clip(proxy_->id), ": ignoring request for unsupported type ",
+               log::clip(request.type_url()));
+    return;
+  }
+  if (request.resource_names_size() > kMaxResourceNames) {
+    log_budget_->warn(kLog, "refusing stream of ", log::clip(proxy_->id), ": ",
+                      request.resource_names_size(), " resource names in one request");
+    reads_closed_ = true;
+    final_status_ = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                 "more than " + std::to_string(kMaxResourceNames) +
+                                     " resource names in one request");
     return;
   }
   SotwWatch& w = watch(*type);
@@ -130,8 +154,9 @@ void AdsStream::handle(const DiscoveryRequest& request) {
     case SotwWatch::RequestKind::kNack:
       host_.metrics().reject(*type).inc();
       host_.metrics().total_rejects.inc();
-      log::error(kLog, "NACK from ", proxy_->id, " for ", short_name(*type), " version ",
-                 w.nack().version, ": ", w.nack().message);
+      log_budget_->error(kLog, "NACK from ", log::clip(proxy_->id), " for ", short_name(*type),
+                         " version ", log::clip(w.nack().version), ": ",
+                         log::clip(w.nack().message));
       // Never resend the same thing: the next change will push again. A NACK that also
       // changed the names is answered for the new subscription.
       if (!w.unanswered()) return;
@@ -141,7 +166,8 @@ void AdsStream::handle(const DiscoveryRequest& request) {
       break;
   }
   ResourcesPtr all = host_.current()->resources(*type, *proxy_);
-  if (*type == ResourceType::kSecret) log_unavailable_secrets(*all, w.names(), proxy_->id);
+  if (*type == ResourceType::kSecret)
+    log_unavailable_secrets(*all, w.names(), proxy_->id, *log_budget_);
   respond_locked(*type, all);
 }
 
@@ -219,11 +245,13 @@ void AdsStream::finish(grpc::Status status) {
 }
 
 void AdsStream::OnDone() {
+  std::optional<Proxy> proxy;
   {
     std::lock_guard lock(mutex_);
-    if (proxy_) log::info(kLog, "proxy disconnected: ", proxy_->id);
+    if (proxy_) log::info(kLog, "proxy disconnected: ", log::clip(proxy_->id));
+    proxy = std::move(proxy_);
   }
-  host_.remove(this);
+  host_.remove(this, proxy);
   self_.reset();  // may delete this
 }
 

@@ -13,6 +13,7 @@
 #include <grpcpp/grpcpp.h>
 #include <nlohmann/json.hpp>
 
+#include "base/log.h"
 #include "envoy/service/discovery/v3/discovery.pb.h"
 #include "xds/protocol/sotw_watch.h"
 #include "xds/serve/push_context.h"
@@ -33,9 +34,13 @@ class AdsStreamHost {
   // The push context that new subscriptions are answered from.
   virtual PushContextPtr current() const = 0;
   virtual XdsMetrics& metrics() = 0;
-  // The stream registers before its first read, so that it misses no push.
-  virtual void add(const std::shared_ptr<AdsStream>& stream) = 0;
-  virtual void remove(const AdsStream* stream) = 0;
+  // The stream registers before its first read, so that it misses no push. False when the host
+  // serves as many streams as it may: the stream then ends with RESOURCE_EXHAUSTED.
+  virtual bool add(const std::shared_ptr<AdsStream>& stream) = 0;
+  // The proxy on a stream, once its node is known and accepted.
+  virtual void identified(const Proxy& proxy) = 0;
+  // The stream is done; proxy: the proxy it served, if it got that far.
+  virtual void remove(const AdsStream* stream, const std::optional<Proxy>& proxy) = 0;
 };
 
 using DiscoveryRequest = envoy::service::discovery::v3::DiscoveryRequest;
@@ -47,8 +52,10 @@ class AdsStream : public grpc::ServerGenericBidiReactor {
  public:
   // Starts reading at once. The stream keeps itself alive until OnDone. With an authorizer,
   // the credentials are checked against the node of the first request.
+  // log_budget: what the stream's client may make jibd log (log::peer_budget).
   static std::shared_ptr<AdsStream> start(AdsStreamHost& host, const StreamAuthorizer* authorizer,
-                                          std::optional<PeerCredentials> credentials);
+                                          std::optional<PeerCredentials> credentials,
+                                          std::shared_ptr<log::LineBudget> log_budget);
 
   // Sends every watched type whose resources differ in the context from what was last sent.
   // Called on the push thread; never blocks on the network.
@@ -62,7 +69,8 @@ class AdsStream : public grpc::ServerGenericBidiReactor {
   void OnDone() override;
 
   AdsStream(AdsStreamHost& host, const StreamAuthorizer* authorizer,
-            std::optional<PeerCredentials> credentials);
+            std::optional<PeerCredentials> credentials,
+            std::shared_ptr<log::LineBudget> log_budget = std::make_shared<log::LineBudget>());
 
  private:
   void handle(const DiscoveryRequest& request);
@@ -78,6 +86,9 @@ class AdsStream : public grpc::ServerGenericBidiReactor {
   std::optional<PeerCredentials> credentials_;
   std::shared_ptr<AdsStream> self_;  // released in OnDone
   grpc::ByteBuffer request_;         // owned by the pending read
+
+  // What this stream's client can make jibd log.
+  std::shared_ptr<log::LineBudget> log_budget_;
 
   mutable std::mutex mutex_;
   std::optional<Proxy> proxy_;

@@ -10,6 +10,11 @@ PushContextPtr PushContext::next(const PushContext& previous, const PushRequest&
   if (!request.complete || request.from_generation != previous.snapshot().generation()) {
     return context;
   }
+  // Which namespace-local changes are mesh-wide depends on the root namespace.
+  if (request.snapshot->mesh_config().root_namespace !=
+      previous.snapshot().mesh_config().root_namespace) {
+    return context;
+  }
   PushScope scope = push_scope(request);
   if (!scope.affects_everything()) context->carry_over(previous, scope);
   return context;
@@ -21,12 +26,27 @@ void PushContext::carry_over(const PushContext& previous, const PushScope& scope
     // Unused entries belong to proxies gone since: dropping them bounds the cache.
     if (!entry->ready.load() || !entry->used.load()) continue;
     const auto& [type, proxy_key, ip] = key;
-    if (scope.regenerates(type, ip.has_value())) continue;
+    if (scope.regenerates(type, ip.has_value(), entry->ns)) continue;
     auto copy = std::make_shared<Entry>();
+    copy->ns = entry->ns;
     std::call_once(copy->once, [&] { copy->resources = entry->resources; });
     copy->ready = true;
     cache_.emplace(key, std::move(copy));
   }
+}
+
+void PushContext::evict(const std::string& cache_key, const std::string& ip,
+                        bool all_of_key) const {
+  std::lock_guard lock(mutex_);
+  for (ResourceType type : kPushOrder) {
+    cache_.erase({type, cache_key, ip});
+    if (all_of_key) cache_.erase({type, cache_key, std::nullopt});
+  }
+}
+
+size_t PushContext::cached_entries() const {
+  std::lock_guard lock(mutex_);
+  return cache_.size();
 }
 
 ResourcesPtr PushContext::resources(ResourceType type, const Proxy& proxy) const {
@@ -36,7 +56,10 @@ ResourcesPtr PushContext::resources(ResourceType type, const Proxy& proxy) const
     std::optional<std::string> ip;
     if (inbound_depends_on_ip(*snapshot_, proxy)) ip = proxy.ip;
     auto& slot = cache_[{type, proxy.cache_key(), std::move(ip)}];
-    if (!slot) slot = std::make_shared<Entry>();
+    if (!slot) {
+      slot = std::make_shared<Entry>();
+      slot->ns = proxy.ns;
+    }
     entry = slot;
   }
   entry->used = true;

@@ -39,12 +39,19 @@ class PushContext {
   // The resources of a type for a proxy, generated at most once per cache key. Thread-safe.
   ResourcesPtr resources(ResourceType type, const Proxy& proxy) const;
 
+  // Drops what was generated for the proxies of a cache key at one IP, and with all_of_key what
+  // they shared with the key's proxies at other IPs, once no proxy needs it. Thread-safe.
+  void evict(const std::string& cache_key, const std::string& ip, bool all_of_key) const;
+  // How many (type, cache key) outputs are held; for tests and /metrics.
+  size_t cached_entries() const;
+
  private:
   struct Entry {
     std::once_flag once;
     std::atomic<bool> ready{false};  // resources is set
     std::atomic<bool> used{false};   // asked for from this context
     ResourcesPtr resources;
+    std::string ns;  // the namespace of the proxies it is for (part of their cache key)
   };
   // Type, proxy cache key, and the proxy's IP when the output depends on it.
   using Key = std::tuple<ResourceType, std::string, std::optional<std::string>>;

@@ -1,10 +1,13 @@
-// Which generated resource types a push must generate again, from what it changed (Istio's
-// ConfigsUpdated filters per generator). Everything else is carried over from the previous
-// push context. When unsure, a kind affects a type: a needless generation costs time, a
+// Which generated resource types a push must generate again, and for which proxies, from what it
+// changed (Istio's ConfigsUpdated filters per generator, and its per-proxy check of whether a
+// config is in the proxy's scope). Everything else is carried over from the previous push
+// context. When unsure, a change affects a type everywhere: a needless generation costs time, a
 // missed one would serve stale config.
 #pragma once
 
 #include <array>
+#include <set>
+#include <string>
 #include <string_view>
 
 #include "xds/serve/push_request.h"
@@ -16,14 +19,16 @@ class PushScope {
  public:
   static PushScope everything();
 
-  // Adds what a change of an object of this kind can affect.
-  void add_kind(std::string_view kind);
+  // Adds what a change of an object of this kind in namespace ns can affect; root_namespace
+  // holds the mesh-wide policies and Sidecar defaults.
+  void add_change(std::string_view kind, std::string_view ns, std::string_view root_namespace);
   void add(ResourceType type) { all_[index(type)] = true; }
 
-  // Whether output of this type must be generated again; per_ip: output cached per proxy IP
-  // (inbound ports made from the service endpoints at that IP).
-  bool regenerates(ResourceType type, bool per_ip) const {
-    return all_[index(type)] || (per_ip && per_ip_[index(type)]);
+  // Whether output of this type for proxies of namespace proxy_ns must be generated again;
+  // per_ip: output cached per proxy IP (inbound ports made from the service endpoints there).
+  bool regenerates(ResourceType type, bool per_ip, std::string_view proxy_ns) const {
+    const size_t i = index(type);
+    return all_[i] || (per_ip && per_ip_[i]) || namespaces_[i].count(proxy_ns) != 0;
   }
   bool affects_everything() const;
 
@@ -32,6 +37,8 @@ class PushScope {
 
   std::array<bool, kPushOrder.size()> all_{};
   std::array<bool, kPushOrder.size()> per_ip_{};
+  // Types regenerated only for the proxies of these namespaces.
+  std::array<std::set<std::string, std::less<>>, kPushOrder.size()> namespaces_{};
 };
 
 PushScope push_scope(const PushRequest& request);

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "base/log.h"
 #include "envoy/config/core/v3/base.pb.h"
 
 namespace jib::xds {
@@ -45,7 +46,8 @@ std::string Proxy::cache_key() const {
 bool parse_proxy(const envoy::config::core::v3::Node& node, Proxy* out, std::string* error) {
   auto parts = split(node.id(), '~');
   if (parts.size() != 4) {
-    *error = "node id \"" + node.id() + "\" is not of the form type~ip~pod.namespace~domain";
+    *error =
+        "node id \"" + log::clip(node.id()) + "\" is not of the form type~ip~pod.namespace~domain";
     return false;
   }
   if (parts[0] == "sidecar") {
@@ -53,7 +55,8 @@ bool parse_proxy(const envoy::config::core::v3::Node& node, Proxy* out, std::str
   } else if (parts[0] == "router") {
     out->type = Proxy::Type::kRouter;
   } else {
-    *error = "node id \"" + node.id() + "\": unknown proxy type \"" + parts[0] + "\"";
+    *error = "node id \"" + log::clip(node.id()) + "\": unknown proxy type \"" +
+             log::clip(parts[0], 64) + "\"";
     return false;
   }
   out->id = node.id();

@@ -346,7 +346,7 @@ TEST(MeshConfig, LoadsAFile) {
   std::remove(path.c_str());
   auto missing = load_mesh_config_file(path);
   ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.errors[0].message, "cannot read the file");
+  EXPECT_EQ(missing.errors[0].message, "cannot read: No such file or directory");
 }
 
 TEST(MeshConfig, MalformedYamlIsAnErrorWithALine) {

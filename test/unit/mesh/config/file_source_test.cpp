@@ -6,7 +6,9 @@
 #include <condition_variable>
 #include <fstream>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <thread>
 
 namespace jib::mesh {
 namespace {
@@ -217,6 +219,113 @@ TEST_F(FileSourceTest, InitialLoadRefusesAMissingDirectoryAndStoresNothing) {
   write("a.yaml", service_entry("a", "a.example.com"));
   FileSource present({dir_}, store_);
   ASSERT_TRUE(present.load_initial(&error)) << error;
+  EXPECT_TRUE(has(se_key("a")));
+}
+
+// The directory itself replaced while watched, in each way deploy tools do it: applied once the
+// new one is there, with the last good config served meanwhile.
+class ReplacedDirectoryTest : public FileSourceTest {
+ protected:
+  void SetUp() override {
+    FileSourceTest::SetUp();
+    config_ = dir_ / "config";
+    std::filesystem::create_directory(config_);
+    std::ofstream(config_ / "a.yaml") << service_entry("a", "a.example.com");
+  }
+  void start(const std::filesystem::path& path) {
+    source_ = std::make_unique<FileSource>(FileSourceOptions{path}, store_);
+    std::string error;
+    ASSERT_TRUE(source_->load_initial(&error)) << error;
+    ASSERT_TRUE(source_->start(&error)) << error;
+    ASSERT_TRUE(has(se_key("a")));
+  }
+  void TearDown() override {
+    if (source_) source_->stop();
+    FileSourceTest::TearDown();
+  }
+  std::filesystem::path fresh(const std::string& name, const std::string& se) {
+    std::filesystem::create_directory(dir_ / name);
+    std::ofstream(dir_ / name / "b.yaml") << service_entry(se, se + ".example.com");
+    return dir_ / name;
+  }
+
+  std::filesystem::path config_;
+  std::unique_ptr<FileSource> source_;
+};
+
+TEST_F(ReplacedDirectoryTest, DeletedThenMadeAgain) {
+  start(config_);
+  std::filesystem::remove_all(config_);
+  // Something later is seen only once the directory is back: until then, nothing is unloaded.
+  std::this_thread::sleep_for(100ms);
+  EXPECT_TRUE(has(se_key("a")));
+  std::filesystem::rename(fresh("staging", "b"), config_);
+  EXPECT_TRUE(wait_for([&] { return has(se_key("b")) && !has(se_key("a")); }));
+  // And the new directory is watched in turn.
+  std::ofstream(config_ / "c.yaml") << service_entry("c", "c.example.com");
+  EXPECT_TRUE(wait_for([&] { return has(se_key("c")); }));
+}
+
+TEST_F(ReplacedDirectoryTest, RenamedAwayAndReplaced) {
+  start(config_);
+  std::filesystem::rename(config_, dir_ / "old");
+  std::filesystem::create_directory(config_);
+  std::ofstream(config_ / "b.yaml") << service_entry("b", "b.example.com");
+  EXPECT_TRUE(wait_for([&] { return has(se_key("b")) && !has(se_key("a")); }));
+  // The old directory, renamed away, no longer counts.
+  std::ofstream(dir_ / "old" / "x.yaml") << service_entry("x", "x.example.com");
+  std::ofstream(config_ / "c.yaml") << service_entry("c", "c.example.com");
+  EXPECT_TRUE(wait_for([&] { return has(se_key("c")); }));
+  EXPECT_FALSE(has(se_key("x")));
+}
+
+TEST_F(ReplacedDirectoryTest, SymlinkPointedElsewhere) {
+  std::filesystem::create_directory_symlink(config_, dir_ / "current");
+  start(dir_ / "current");
+  const auto next = fresh("v2", "b");
+  // As `ln -sfn`: a new link renamed over the old one.
+  std::filesystem::create_directory_symlink(next, dir_ / "current.tmp");
+  std::filesystem::rename(dir_ / "current.tmp", dir_ / "current");
+  EXPECT_TRUE(wait_for([&] { return has(se_key("b")) && !has(se_key("a")); }));
+  std::ofstream(next / "c.yaml") << service_entry("c", "c.example.com");
+  EXPECT_TRUE(wait_for([&] { return has(se_key("c")); }));
+}
+
+TEST_F(ReplacedDirectoryTest, ConfigMapMountDataSwap) {
+  // A mounted ConfigMap: files are links through ..data to a timestamped directory, and an
+  // update swaps ..data by rename, then removes the old directory.
+  const auto mount = dir_ / "mount";
+  std::filesystem::create_directory(mount);
+  std::filesystem::create_directory(mount / "..2026_01");
+  std::ofstream(mount / "..2026_01" / "mesh.yaml") << service_entry("a", "a.example.com");
+  std::filesystem::create_directory_symlink("..2026_01", mount / "..data");
+  std::filesystem::create_symlink("..data/mesh.yaml", mount / "mesh.yaml");
+  start(mount);
+  std::filesystem::create_directory(mount / "..2026_02");
+  std::ofstream(mount / "..2026_02" / "mesh.yaml") << service_entry("a", "new.example.com");
+  std::filesystem::create_directory_symlink("..2026_02", mount / "..data_tmp");
+  std::filesystem::rename(mount / "..data_tmp", mount / "..data");
+  std::filesystem::remove_all(mount / "..2026_01");
+  EXPECT_TRUE(wait_for([&] {
+    return has(se_key("a")) && std::get<ServiceEntry>(get(se_key("a"))).hosts ==
+                                   std::vector<std::string>{"new.example.com"};
+  }));
+}
+
+TEST_F(FileSourceTest, FileOverTheSizeLimitIsAnErrorAndKeepsItsLastGoodObjects) {
+  write("a.yaml", service_entry("a", "a.example.com"));
+  FileSource source({dir_, 1024}, store_);
+  ASSERT_EQ(source.load(), 0u);
+  std::string big = service_entry("a", "big.example.com");
+  big += "# " + std::string(2000, 'x') + "\n";
+  write("a.yaml", big);
+  EXPECT_EQ(source.load(), 1u);
+  EXPECT_EQ(std::get<ServiceEntry>(get(se_key("a"))).hosts,
+            std::vector<std::string>{"a.example.com"});
+  // A sparse file of 8 GiB is refused from its size, never read.
+  std::ofstream(dir_ / "huge.yaml").close();
+  std::filesystem::resize_file(dir_ / "huge.yaml", 8ull << 30);
+  EXPECT_EQ(source.load(), 2u);
   EXPECT_TRUE(has(se_key("a")));
 }
 

@@ -220,5 +220,48 @@ TEST_F(PushContextTest, EndpointChangeRegeneratesListenersOfTheWorkloadAtTheEndp
   EXPECT_EQ(counter_[ResourceType::kListener], 1);  // the workload's; not the other sidecar's
 }
 
+TEST_F(PushContextTest, NamespacePolicyRegeneratesListenersOfItsNamespaceOnly) {
+  Proxy other = sidecar("shop");
+  ask_all(*first_, other);
+  counter_ = {};
+  auto snapshot = snapshot_from_yaml(kBase);
+  auto next = PushContext::next(
+      *first_,
+      request(snapshot, *first_, {mesh::ConfigKey{"AuthorizationPolicy", "shop", "deny"}}));
+  ask_all(*next, proxy_);
+  ask_all(*next, other);
+  EXPECT_EQ(counter_[ResourceType::kListener], 1);  // shop's; default's is carried over
+  EXPECT_EQ(counter_.total(), 1);
+}
+
+TEST_F(PushContextTest, RootNamespacePolicyRegeneratesListenersEverywhere) {
+  Proxy other = sidecar("shop");
+  ask_all(*first_, other);
+  counter_ = {};
+  auto snapshot = snapshot_from_yaml(kBase);
+  auto next = PushContext::next(
+      *first_,
+      request(snapshot, *first_, {mesh::ConfigKey{"PeerAuthentication", "istio-system", "mesh"}}));
+  ask_all(*next, proxy_);
+  ask_all(*next, other);
+  EXPECT_EQ(counter_[ResourceType::kListener], 2);
+  // Clients anywhere read every namespace's mTLS mode for their clusters and endpoints.
+  EXPECT_EQ(counter_[ResourceType::kCluster], 2);
+  EXPECT_EQ(counter_[ResourceType::kEndpoint], 2);
+  EXPECT_EQ(counter_[ResourceType::kRoute], 0);
+}
+
+TEST_F(PushContextTest, SidecarOfAnotherNamespaceRegeneratesNothingHere) {
+  auto snapshot = snapshot_from_yaml(kBase);
+  auto next = PushContext::next(
+      *first_, request(snapshot, *first_, {mesh::ConfigKey{"Sidecar", "shop", "default"}}));
+  ask_all(*next, proxy_);
+  EXPECT_EQ(counter_.total(), 0);
+  auto own = PushContext::next(
+      *first_, request(snapshot, *first_, {mesh::ConfigKey{"Sidecar", "default", "default"}}));
+  ask_all(*own, proxy_);
+  EXPECT_EQ(counter_.total(), 4);  // all but secrets
+}
+
 }  // namespace
 }  // namespace jib::xds
