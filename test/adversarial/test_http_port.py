@@ -2,6 +2,7 @@
 floods of idle connections. jibd's memory must stay flat, /ready and xDS must stay served, and
 idle connections must be closed by jibd (docs/limits.md)."""
 import contextlib
+import itertools
 import os
 import resource
 import select
@@ -172,4 +173,28 @@ def test_idle_connections_are_closed_after_the_header_timeout(hostile_jibd, clie
     open_still = [s for s in idle if not closed_by_peer(s, max(0.0, deadline - time.monotonic()))]
     assert open_still == [], f"{len(open_still)} of 20 idle connections still open"
     assert open_descriptors(j.pid) <= baseline + 2
+    assert j.get("/ready") == (200, "ready\n")
+
+
+def test_ready_is_503_when_jibd_has_no_descriptor_left(hostile_jibd, wait_until):
+    # jibd's soft limit is lowered (prlimit) to leave exactly one descriptor free: the probe's
+    # connection takes it, and /ready finds none left. jibd's other threads may open one
+    # meanwhile, so the attempt is repeated until it lands.
+    j = hostile_jibd
+    soft, hard = resource.prlimit(j.pid, resource.RLIMIT_NOFILE)
+
+    def ready_when_exhausted():
+        used = {int(n) for n in os.listdir(f"/proc/{j.pid}/fd")}
+        lowest_free = next(n for n in itertools.count() if n not in used)
+        resource.prlimit(j.pid, resource.RLIMIT_NOFILE, (lowest_free + 1, hard))
+        try:
+            status, body = j.get("/ready", timeout=2.0)
+        except OSError:
+            return None
+        finally:
+            resource.prlimit(j.pid, resource.RLIMIT_NOFILE, (soft, hard))
+        return (status, body) if status == 503 else None
+
+    status, body = wait_until(ready_when_exhausted, 20, "GET /ready == 503 without descriptors")
+    assert body == "not ready: cannot open a file descriptor: Too many open files\n"
     assert j.get("/ready") == (200, "ready\n")

@@ -27,6 +27,9 @@ class Client {
     addr.sin_port = htons(static_cast<uint16_t>(port));
     ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
     connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    // A server that stops reading without closing fails a send instead of hanging the test.
+    timeval send_timeout{5, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
   }
   ~Client() { ::close(fd_); }
   Client(const Client&) = delete;
@@ -150,7 +153,15 @@ TEST_F(HttpServerTest, KeepAliveServesSeveralRequests) {
       c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
   std::string first = c.read_head();
   EXPECT_EQ(first.rfind("HTTP/1.1 200", 0), 0u) << first;
-  std::string rest = c.read_all(nullptr, std::chrono::milliseconds(500));
+  // The first body, then the second answer.
+  std::string rest;
+  char buf[4096];
+  while (rest.find("hello\n", rest.find("HTTP/1.1 200")) == std::string::npos &&
+         c.readable(std::chrono::seconds(10))) {
+    ssize_t n = ::recv(c.fd(), buf, sizeof buf, 0);
+    if (n <= 0) break;
+    rest.append(buf, static_cast<size_t>(n));
+  }
   EXPECT_NE(rest.find("HTTP/1.1 200"), std::string::npos) << rest;
 }
 
