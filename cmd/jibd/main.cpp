@@ -140,8 +140,8 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
   }
   log::info(kLog, "xds listening on ", options.bind, ":", xds_port);
 
-  auto http_server =
-      http::serve(options.bind, options.http_port, debug_handlers({ready, store, ads}), &error);
+  auto http_server = http::serve(options.bind, options.http_port,
+                                 debug_handlers({ready, store, ads}), &error, options.http_limits);
   if (!http_server) {
     log::error(kLog, error);
     return 1;

@@ -59,6 +59,22 @@ flags::FlagSet jibd_flags(Options* o, ca::CaServerOptions* ca) {
             .help = "",
             .replaced_by = "jwks-refresh"})
       .add(flags::log_level_flag(&o->log_level))
+      .section("HTTP port limits (docs/limits.md):")
+      .add({.name = "http-header-timeout",
+            .target = &o->http_limits.header_timeout,
+            .help = "a request's line and headers must arrive within this of the connection "
+                    "opening or the previous answer; an idle connection is closed after it"})
+      .add({.name = "http-idle-timeout",
+            .target = &o->http_limits.idle_timeout,
+            .help = "a connection on which nothing moves for this long is closed"})
+      .add({.name = "http-max-connections",
+            .target = &o->http_limits.max_connections,
+            .help = "connections open at once; past it, the one idle the longest is closed",
+            .min = 1})
+      .add({.name = "http-max-connections-per-ip",
+            .target = &o->http_limits.max_connections_per_ip,
+            .help = "connections open at once from one address; more are closed at once",
+            .min = 1})
       .section(
           "Kubernetes (instead of --config-dir; in cluster when KUBERNETES_SERVICE_HOST is "
           "set):")
@@ -92,6 +108,14 @@ std::optional<int> parse_options(int argc, char** argv, Options* out, ca::CaServ
               (out->config_dir.empty() && in_cluster != nullptr && *in_cluster != '\0');
   if (out->kube && !out->config_dir.empty()) {
     return flags::usage_error(set, "jibd", "--config-dir and --kubeconfig exclude each other");
+  }
+  // Checked here, not only by http::serve, so that jibd exits before opening any port.
+  for (const auto& [flag, value] :
+       {std::pair{"--http-header-timeout", out->http_limits.header_timeout},
+        std::pair{"--http-idle-timeout", out->http_limits.idle_timeout}}) {
+    if (value < std::chrono::seconds(1)) {
+      return flags::usage_error(set, "jibd", std::string(flag) + " must be at least 1s");
+    }
   }
   if (out->config_dir.empty() && !out->kube) {
     return flags::usage_error(set, "jibd", "--config-dir is required");

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "base/http_server.h"
 #include "base/log.h"
 #include "ca/ca_server.h"
 
@@ -16,6 +17,7 @@ struct Options {
   std::string mesh_config_file;  // MeshConfig (YAML or JSON); empty: Istio's defaults
   int xds_port = 15010;          // plaintext ADS, as istiod's 15010
   int http_port = 15014;         // /ready, /metrics, /debug/*, as istiod's monitoring port
+  http::Limits http_limits;      // what clients of http_port can make jibd hold (docs/limits.md)
   // The CA and secure xDS port (15012) is the CA's: CaServerOptions::port.
   std::chrono::milliseconds debounce{100};
   std::chrono::milliseconds debounce_max{1000};
