@@ -4,6 +4,7 @@
 
 #include "base/flags.h"
 #include "ca/ca_flags.h"
+#include "xds/serve/credentials_allow_list.h"
 
 namespace jib::jibd {
 namespace {
@@ -59,6 +60,13 @@ flags::FlagSet jibd_flags(Options* o, ca::CaServerOptions* ca) {
             .help = "",
             .replaced_by = "jwks-refresh"})
       .add(flags::log_level_flag(&o->log_level))
+      .add({.name = "gateway-service-accounts",
+            .target = &o->gateway_service_accounts,
+            .help = "with --config-dir: the service accounts (namespace/name,...) that may "
+                    "read the gateway credentials (Secrets) of their namespace over secure xDS; "
+                    "nobody else gets their private keys",
+            .value_name = "NS/SA,...",
+            .default_text = "none"})
       .section("HTTP port limits (docs/limits.md):")
       .add({.name = "http-header-timeout",
             .target = &o->http_limits.header_timeout,
@@ -89,6 +97,13 @@ flags::FlagSet jibd_flags(Options* o, ca::CaServerOptions* ca) {
       .add({.name = "leader-election",
             .target = &o->leader_election,
             .help = "singleton work only on the lease holder"})
+      .add({.name = "credentials-allow-ttl",
+            .target = &o->credentials_allow_ttl,
+            .help = "how long RBAC's yes to a gateway reading its namespace's Secrets "
+                    "(SubjectAccessReview, list secrets) is reused"})
+      .add({.name = "credentials-deny-ttl",
+            .target = &o->credentials_deny_ttl,
+            .help = "how long RBAC's no (or a failed review) is reused"})
       .section("CA (also secure xDS on --ca-port):");
   ca::add_ca_flags(set, ca);
   return set;
@@ -119,6 +134,15 @@ std::optional<int> parse_options(int argc, char** argv, Options* out, ca::CaServ
   }
   if (out->config_dir.empty() && !out->kube) {
     return flags::usage_error(set, "jibd", "--config-dir is required");
+  }
+  if (out->kube && !out->gateway_service_accounts.empty()) {
+    return flags::usage_error(set, "jibd",
+                              "--gateway-service-accounts is for --config-dir; on Kubernetes, "
+                              "RBAC decides who reads Secrets");
+  }
+  std::string error;
+  if (!xds::make_credentials_allow_list(out->gateway_service_accounts, &error)) {
+    return flags::usage_error(set, "jibd", "--gateway-service-accounts: " + error);
   }
   return std::nullopt;
 }

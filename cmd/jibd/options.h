@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/http_server.h"
 #include "base/log.h"
@@ -30,6 +31,12 @@ struct Options {
   std::string kubeconfig;
   std::string control_plane_namespace = "istio-system";
   bool leader_election = true;
+  // Who may read the gateway credentials of its namespace over secure xDS. From files: these
+  // service accounts ("ns/sa"), nobody else. On Kubernetes: RBAC (a SubjectAccessReview),
+  // its answers reused this long.
+  std::vector<std::string> gateway_service_accounts;
+  std::chrono::milliseconds credentials_allow_ttl{std::chrono::minutes(5)};
+  std::chrono::milliseconds credentials_deny_ttl{std::chrono::minutes(1)};
 };
 
 // Parses argv into *out and the --ca-* flags into *ca. Nullopt when jibd goes on; otherwise the

@@ -28,7 +28,9 @@ def test_help_prints_every_flag_and_exits_0(flag):
     for name in ["--config-dir DIR", "--xds-port", "--debounce DURATION", "--jwks-refresh",
                  "--kubeconfig", "--leader-election", "--ca-port", "--ca-root-ttl",
                  "--ca-trust-domain", "--http-header-timeout DURATION", "--http-idle-timeout",
-                 "--http-max-connections N", "--http-max-connections-per-ip"]:
+                 "--http-max-connections N", "--http-max-connections-per-ip",
+                 "--gateway-service-accounts NS/SA,...", "--credentials-allow-ttl DURATION",
+                 "--credentials-deny-ttl DURATION"]:
         assert name in r.stdout, f"{name} missing:\n{r.stdout}"
     # The old millisecond spellings still parse but are no longer advertised.
     assert "--debounce-ms" not in r.stdout
@@ -44,6 +46,11 @@ def test_help_prints_every_flag_and_exits_0(flag):
     (["--config-dir", "/tmp", "--http-idle-timeout", "0s"], "--http-idle-timeout must be at least 1s"),
     (["--config-dir"], "--config-dir needs a value"),
     ([], "--config-dir is required"),
+    (["--config-dir", "/tmp", "--gateway-service-accounts", "shop/gw,shop"],
+     '--gateway-service-accounts: gateway service account "shop" is not of the form '
+     'namespace/name'),
+    (["--kubeconfig", "/nonexistent", "--gateway-service-accounts", "shop/gw"],
+     "--gateway-service-accounts is for --config-dir"),
 ])
 def test_usage_errors_exit_2_with_the_usage_on_stderr(args, error):
     r = run_jibd(*args)

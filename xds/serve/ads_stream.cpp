@@ -26,7 +26,8 @@ void log_unavailable_secrets(const Resources& available, const std::set<std::str
     for (const auto& r : available) found = found || r.name == name;
     if (!found) {
       log::warn(kLog, "secret ", name, " not served to ", proxy_id,
-                ": no such secret in the proxy's namespace, or not for this kind of proxy");
+                ": no such secret in the proxy's namespace, not for this kind of proxy, or a "
+                "key the caller may not read");
     }
   }
 }
@@ -49,15 +50,15 @@ nlohmann::json watch_json(const SotwWatch& watch) {
 
 }  // namespace
 
-AdsStream::AdsStream(AdsStreamHost& host, const StreamAuthorizer* authorizer,
+AdsStream::AdsStream(AdsStreamHost& host, StreamSecurity security,
                      std::optional<PeerCredentials> credentials)
-    : host_(host), authorizer_(authorizer), credentials_(std::move(credentials)) {
+    : host_(host), security_(security), credentials_(std::move(credentials)) {
   for (ResourceType type : kPushOrder) watch(type) = SotwWatch(is_wildcard_type(type));
 }
 
-std::shared_ptr<AdsStream> AdsStream::start(AdsStreamHost& host, const StreamAuthorizer* authorizer,
+std::shared_ptr<AdsStream> AdsStream::start(AdsStreamHost& host, StreamSecurity security,
                                             std::optional<PeerCredentials> credentials) {
-  auto stream = std::make_shared<AdsStream>(host, authorizer, std::move(credentials));
+  auto stream = std::make_shared<AdsStream>(host, security, std::move(credentials));
   stream->self_ = stream;
   host.add(stream);
   stream->StartRead(&stream->request_);
@@ -104,8 +105,8 @@ void AdsStream::handle(const DiscoveryRequest& request) {
       final_status_ = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, error);
       return;
     }
-    if (authorizer_) {
-      grpc::Status verdict = authorizer_->authorize(*credentials_, proxy);
+    if (security_.authorizer) {
+      grpc::Status verdict = security_.authorizer->authorize(*credentials_, proxy);
       credentials_.reset();  // a token is not kept longer than needed
       if (!verdict.ok()) {
         log::warn(kLog, "refusing stream of ", proxy.id, ": ", verdict.error_message());
@@ -115,7 +116,7 @@ void AdsStream::handle(const DiscoveryRequest& request) {
       }
     }
     log::info(kLog, "proxy connected: ", proxy.id);
-    proxy.identity_verified = authorizer_ != nullptr;
+    proxy.identity_verified = security_.authorizer != nullptr;
     proxy_ = std::move(proxy);
   }
   if (!type) {
@@ -140,9 +141,19 @@ void AdsStream::handle(const DiscoveryRequest& request) {
     case SotwWatch::RequestKind::kResubscribe:
       break;
   }
-  ResourcesPtr all = host_.current()->resources(*type, *proxy_);
+  ResourcesPtr all = resources_locked(*host_.current(), *type);
   if (*type == ResourceType::kSecret) log_unavailable_secrets(*all, w.names(), proxy_->id);
   respond_locked(*type, all);
+}
+
+ResourcesPtr AdsStream::resources_locked(const PushContext& context, ResourceType type) {
+  if (type == ResourceType::kSecret) {
+    // Through the authorizer's cache: a cache miss may ask the API server here, on the push
+    // thread or this stream's gRPC thread, bounded by the client's timeout.
+    proxy_->credentials_allowed =
+        security_.credentials && security_.credentials->allows(*proxy_, watch(type));
+  }
+  return context.resources(type, *proxy_);
 }
 
 void AdsStream::respond_locked(ResourceType type, const ResourcesPtr& all) {
@@ -168,7 +179,7 @@ void AdsStream::push(const PushContextPtr& context) {
     for (ResourceType type : kPushOrder) {
       SotwWatch& w = watch(type);
       if (!w.subscribed()) continue;
-      ResourcesPtr all = context->resources(type, *proxy_);
+      ResourcesPtr all = resources_locked(*context, type);
       // A changed cluster is rebuilt by Envoy and warms until it gets its endpoints again,
       // even when they did not change: so endpoints always follow clusters, as istiod does.
       const bool refresh = type == ResourceType::kEndpoint && clusters_sent;

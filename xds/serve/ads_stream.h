@@ -15,6 +15,7 @@
 
 #include "envoy/service/discovery/v3/discovery.pb.h"
 #include "xds/protocol/sotw_watch.h"
+#include "xds/serve/credentials_gate.h"
 #include "xds/serve/push_context.h"
 #include "xds/serve/stream_authorizer.h"
 #include "xds/serve/xds_metrics.h"
@@ -38,6 +39,13 @@ class AdsStreamHost {
   virtual void remove(const AdsStream* stream) = 0;
 };
 
+// What a port checks besides the protocol: nothing on the plaintext port; on the secure port
+// who the caller is (admission) and whether it may have its namespace's credentials' keys.
+struct StreamSecurity {
+  const StreamAuthorizer* authorizer = nullptr;
+  CredentialsGate* credentials = nullptr;
+};
+
 using DiscoveryRequest = envoy::service::discovery::v3::DiscoveryRequest;
 using DiscoveryResponse = envoy::service::discovery::v3::DiscoveryResponse;
 
@@ -47,7 +55,7 @@ class AdsStream : public grpc::ServerGenericBidiReactor {
  public:
   // Starts reading at once. The stream keeps itself alive until OnDone. With an authorizer,
   // the credentials are checked against the node of the first request.
-  static std::shared_ptr<AdsStream> start(AdsStreamHost& host, const StreamAuthorizer* authorizer,
+  static std::shared_ptr<AdsStream> start(AdsStreamHost& host, StreamSecurity security,
                                           std::optional<PeerCredentials> credentials);
 
   // Sends every watched type whose resources differ in the context from what was last sent.
@@ -61,20 +69,23 @@ class AdsStream : public grpc::ServerGenericBidiReactor {
   void OnWriteDone(bool ok) override;
   void OnDone() override;
 
-  AdsStream(AdsStreamHost& host, const StreamAuthorizer* authorizer,
+  AdsStream(AdsStreamHost& host, StreamSecurity security,
             std::optional<PeerCredentials> credentials);
 
  private:
   void handle(const DiscoveryRequest& request);
   // Builds the response for a type from the resources and queues it. Caller holds mutex_.
   void respond_locked(ResourceType type, const ResourcesPtr& all);
+  // The resources of a type for the proxy; before SDS, asks again whether the proxy may have
+  // its namespace's credentials' keys. Caller holds mutex_.
+  ResourcesPtr resources_locked(const PushContext& context, ResourceType type);
   // Starts the next write, or finishes the call once reads are closed and nothing is queued.
   void pump();
   void finish(grpc::Status status);
   SotwWatch& watch(ResourceType type) { return watches_[static_cast<size_t>(type)]; }
 
   AdsStreamHost& host_;
-  const StreamAuthorizer* authorizer_;
+  StreamSecurity security_;
   std::optional<PeerCredentials> credentials_;
   std::shared_ptr<AdsStream> self_;  // released in OnDone
   grpc::ByteBuffer request_;         // owned by the pending read

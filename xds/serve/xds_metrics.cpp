@@ -17,9 +17,11 @@ XdsMetrics::XdsMetrics(metrics::Registry& registry)
       total_rejects(
           registry.counter("pilot_total_xds_rejects",
                            "Total number of XDS responses from pilot rejected by proxy.")),
-      snapshots(
-          registry.counter("jib_xds_snapshots_built",
-                           "Number of snapshots built and pushed to every connected proxy.")) {
+      snapshots(registry.counter("jib_xds_snapshots_built",
+                                 "Number of snapshots built and pushed to every connected proxy.")),
+      credentials_refused(
+          registry.counter("pilot_sds_certificate_errors_total",
+                           "Total number of failures to fetch SDS key and certificate.")) {
   for (ResourceType type : kPushOrder) {
     size_t i = static_cast<size_t>(type);
     pushes[i] = &registry.counter("pilot_xds_pushes",

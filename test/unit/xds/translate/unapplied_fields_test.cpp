@@ -280,6 +280,7 @@ Proxy router() {
   proxy.ip = "10.0.9.1";
   proxy.labels = {{"istio", "ingressgateway"}};
   proxy.identity_verified = true;
+  proxy.credentials_allowed = true;  // so that its SDS output carries the keys too
   return proxy;
 }
 
