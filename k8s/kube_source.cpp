@@ -31,6 +31,11 @@ KubeSource::KubeSource(KubeSourceOptions options, InformerFactory& informers,
     auto resource = resources::for_kind(info.kind, info.group, preferred_version(info));
     if (resource) watch(informers_.get(*resource));
   }
+  // Secrets, for gateway credentials (SDS): in every namespace, as istiod, but neither Helm
+  // releases nor service-account tokens, which are common, large and never credentials.
+  InformerOptions secrets;
+  secrets.field_selector = "type!=helm.sh/release.v1,type!=kubernetes.io/service-account-token";
+  watch(informers_.get(resources::secrets(), secrets));
   // MeshConfig: only the one ConfigMap, not every ConfigMap of the cluster.
   InformerOptions mesh_config;
   mesh_config.ns = options_.control_plane_namespace;

@@ -1,8 +1,9 @@
 // Config from the API server: the Istio kinds of the mesh's kind registry, the Kubernetes core
-// kinds of the service registry (Services, EndpointSlices, Pods, ServiceAccounts, Namespaces)
-// and the `istio` ConfigMap (MeshConfig) of the control-plane namespace, fed into the store as
-// mesh::FileSource does for files. An invalid object is reported in the parser's error format
-// and its last good version stays in force. Events of a short window become one mesh::Batch.
+// kinds of the service registry (Services, EndpointSlices, Pods, ServiceAccounts, Namespaces),
+// Secrets (gateway credentials) and the `istio` ConfigMap (MeshConfig) of the control-plane
+// namespace, fed into the store as mesh::FileSource does for files. An invalid object is
+// reported in the parser's error format and its last good version stays in force. Events of a
+// short window become one mesh::Batch.
 #pragma once
 
 #include <chrono>

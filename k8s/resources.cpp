@@ -39,6 +39,9 @@ Resource leases() { return {"coordination.k8s.io", "v1", "leases", "Lease", true
 Resource token_reviews() {
   return {"authentication.k8s.io", "v1", "tokenreviews", "TokenReview", false};
 }
+Resource subject_access_reviews() {
+  return {"authorization.k8s.io", "v1", "subjectaccessreviews", "SubjectAccessReview", false};
+}
 
 std::string plural_of(std::string_view kind) {
   std::string lower;

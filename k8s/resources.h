@@ -17,10 +17,11 @@ Resource config_maps();
 Resource secrets();
 Resource leases();
 Resource token_reviews();
+Resource subject_access_reviews();
 
 // The resource that serves a kind of the mesh's kind registry in its group, at the preferred
 // version (the newest the registry accepts that Istio serves). nullopt for kinds that jibd
-// does not watch by kind alone (Secret, ConfigMap: those are watched by name).
+// does not watch by kind alone (Secret, ConfigMap: those are watched with selectors).
 std::optional<Resource> for_kind(std::string_view kind, std::string_view group,
                                  std::string_view version);
 

@@ -11,7 +11,7 @@ apt_packages=(
   build-essential cmake ninja-build ccache pkg-config clang-format
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libssl-dev openssl libcpprest-dev libyaml-cpp-dev nlohmann-json3-dev libre2-dev
-  libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
+  libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev libmicrohttpd-dev
   python3-venv curl procps
 )
 missing=()

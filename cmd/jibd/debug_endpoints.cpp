@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/descriptors.h"
 #include "base/metrics.h"
 
 namespace jib::jibd {
@@ -16,8 +17,13 @@ http::Response json_response(const nlohmann::json& body) {
 std::map<std::string, http::Handler> debug_handlers(const DebugSources& sources) {
   std::map<std::string, http::Handler> handlers;
   handlers["/ready"] = [&ready = sources.ready](const http::Query&) {
-    return ready.load() ? http::Response{200, "text/plain", "ready\n"}
-                        : http::Response{503, "text/plain", "not ready\n"};
+    if (!ready.load()) return http::Response{503, "text/plain", "not ready\n"};
+    // Ready means able to serve: without a descriptor left, no proxy can connect for xDS.
+    std::string reason;
+    if (!descriptor_available(&reason)) {
+      return http::Response{503, "text/plain", "not ready: " + reason + "\n"};
+    }
+    return http::Response{200, "text/plain", "ready\n"};
   };
   handlers["/metrics"] = [](const http::Query&) {
     return http::Response{200, "text/plain; version=0.0.4", metrics::Registry::global().render()};

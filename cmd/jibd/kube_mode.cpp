@@ -4,6 +4,7 @@
 #include <stop_token>
 
 #include "base/log.h"
+#include "k8s/credentials_access_review.h"
 #include "k8s/informer.h"
 #include "k8s/kube_ca.h"
 #include "k8s/kube_config.h"
@@ -12,6 +13,7 @@
 #include "k8s/rest_client.h"
 #include "k8s/root_cert_controller.h"
 #include "mesh/config/file_source.h"
+#include "xds/serve/credentials_allow_list.h"
 
 extern char** environ;
 
@@ -122,6 +124,7 @@ std::unique_ptr<mesh::ConfigSource> make_kube_source(const Options& options,
                                                      mesh::ConfigStore& store,
                                                      ca::CaServerOptions* ca,
                                                      TrustBundlesOfCa trust_bundles,
+                                                     xds::CredentialsAuthorizerPtr* credentials,
                                                      std::string* error) {
   k8s::KubeConfig config;
   if (!options.kubeconfig.empty()) {
@@ -136,6 +139,10 @@ std::unique_ptr<mesh::ConfigSource> make_kube_source(const Options& options,
             options.leader_election ? ", leader election on" : ", leader election off");
   auto mode = std::make_unique<KubeMode>(options, client, store, std::move(trust_bundles));
   if (!mode->configure_ca(ca, error)) return nullptr;
+  *credentials = k8s::make_kube_credentials_authorizer(
+      client,
+      {.allow_ttl = options.credentials_allow_ttl, .deny_ttl = options.credentials_deny_ttl},
+      std::make_shared<jib::SystemClock>());
   return mode;
 }
 
@@ -143,8 +150,13 @@ std::unique_ptr<mesh::ConfigSource> make_config_source(const Options& options,
                                                        mesh::ConfigStore& store,
                                                        ca::CaServerOptions* ca,
                                                        TrustBundlesOfCa trust_bundles,
+                                                       xds::CredentialsAuthorizerPtr* credentials,
                                                        std::string* error) {
-  if (options.kube) return make_kube_source(options, store, ca, std::move(trust_bundles), error);
+  if (options.kube) {
+    return make_kube_source(options, store, ca, std::move(trust_bundles), credentials, error);
+  }
+  *credentials = xds::make_credentials_allow_list(options.gateway_service_accounts, error);
+  if (!*credentials) return nullptr;
   return std::make_unique<mesh::FileSource>(
       mesh::FileSourceOptions{options.config_dir,
                               static_cast<size_t>(options.config_file_max_bytes)},

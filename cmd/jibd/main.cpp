@@ -101,10 +101,12 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
     log::error(kLog, "cannot start: bad --mesh-config ", options.mesh_config_file);
     return 1;
   }
-  std::unique_ptr<ca::CaServer> ca_server;  // outlives the source, which follows its bundles
+  std::unique_ptr<ca::CaServer> ca_server;    // outlives the source, which follows its bundles
+  xds::CredentialsAuthorizerPtr credentials;  // who may read gateway keys: RBAC or a list
   auto source = make_config_source(
       options, store, &ca_options,
-      [&]() -> ca::TrustBundlePublisher& { return ca_server->trust_bundles(); }, &error);
+      [&]() -> ca::TrustBundlePublisher& { return ca_server->trust_bundles(); }, &credentials,
+      &error);
   if (!source || !source->load_initial(&error)) {
     log::error(kLog, "cannot start: ", error);
     return 1;
@@ -160,8 +162,8 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
   }
   log::info(kLog, "xds listening on ", options.bind, ":", xds_port);
 
-  auto http_server =
-      http::serve(options.bind, options.http_port, debug_handlers({ready, store, ads}), &error);
+  auto http_server = http::serve(options.bind, options.http_port,
+                                 debug_handlers({ready, store, ads}), &error, options.http_limits);
   if (!http_server) {
     log::error(kLog, error);
     return 1;
@@ -169,7 +171,8 @@ int run(const Options& options, ca::CaServerOptions ca_options) {
   log::info(kLog, "http listening on ", options.bind, ":", http_server->port());
 
   ProxyAuthorizer authorizer(*ca_server);
-  xds::AdsService secure_ads(ads, &authorizer);
+  xds::CredentialsGate credentials_gate(*credentials, metrics.credentials_refused);
+  xds::AdsService secure_ads(ads, {&authorizer, &credentials_gate});
   grpc::ServerBuilder secure_builder;
   int secure_port = 0;
   secure_builder.AddListeningPort(ca_options.listen_address + ":" + std::to_string(ca_options.port),

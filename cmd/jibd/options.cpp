@@ -5,6 +5,7 @@
 
 #include "base/flags.h"
 #include "ca/ca_flags.h"
+#include "xds/serve/credentials_allow_list.h"
 
 namespace jib::jibd {
 namespace {
@@ -72,6 +73,29 @@ flags::FlagSet jibd_flags(Options* o, ca::CaServerOptions* ca) {
             .help = "",
             .replaced_by = "jwks-refresh"})
       .add(flags::log_level_flag(&o->log_level))
+      .add({.name = "gateway-service-accounts",
+            .target = &o->gateway_service_accounts,
+            .help = "with --config-dir: the service accounts (namespace/name,...) that may "
+                    "read the gateway credentials (Secrets) of their namespace over secure xDS; "
+                    "nobody else gets their private keys",
+            .value_name = "NS/SA,...",
+            .default_text = "none"})
+      .section("HTTP port limits (docs/limits.md):")
+      .add({.name = "http-header-timeout",
+            .target = &o->http_limits.header_timeout,
+            .help = "a request's line and headers must arrive within this of the connection "
+                    "opening or the previous answer; an idle connection is closed after it"})
+      .add({.name = "http-idle-timeout",
+            .target = &o->http_limits.idle_timeout,
+            .help = "a connection on which nothing moves for this long is closed"})
+      .add({.name = "http-max-connections",
+            .target = &o->http_limits.max_connections,
+            .help = "connections open at once; past it, the one idle the longest is closed",
+            .min = 1})
+      .add({.name = "http-max-connections-per-ip",
+            .target = &o->http_limits.max_connections_per_ip,
+            .help = "connections open at once from one address; more are closed at once",
+            .min = 1})
       .section(
           "Kubernetes (instead of --config-dir; in cluster when KUBERNETES_SERVICE_HOST is "
           "set):")
@@ -86,6 +110,13 @@ flags::FlagSet jibd_flags(Options* o, ca::CaServerOptions* ca) {
       .add({.name = "leader-election",
             .target = &o->leader_election,
             .help = "singleton work only on the lease holder"})
+      .add({.name = "credentials-allow-ttl",
+            .target = &o->credentials_allow_ttl,
+            .help = "how long RBAC's yes to a gateway reading its namespace's Secrets "
+                    "(SubjectAccessReview, list secrets) is reused"})
+      .add({.name = "credentials-deny-ttl",
+            .target = &o->credentials_deny_ttl,
+            .help = "how long RBAC's no (or a failed review) is reused"})
       .section("CA (also secure xDS on --ca-port):");
   ca::add_ca_flags(set, ca);
   return set;
@@ -106,8 +137,25 @@ std::optional<int> parse_options(int argc, char** argv, Options* out, ca::CaServ
   if (out->kube && !out->config_dir.empty()) {
     return flags::usage_error(set, "jibd", "--config-dir and --kubeconfig exclude each other");
   }
+  // Checked here, not only by http::serve, so that jibd exits before opening any port.
+  for (const auto& [flag, value] :
+       {std::pair{"--http-header-timeout", out->http_limits.header_timeout},
+        std::pair{"--http-idle-timeout", out->http_limits.idle_timeout}}) {
+    if (value < std::chrono::seconds(1)) {
+      return flags::usage_error(set, "jibd", std::string(flag) + " must be at least 1s");
+    }
+  }
   if (out->config_dir.empty() && !out->kube) {
     return flags::usage_error(set, "jibd", "--config-dir is required");
+  }
+  if (out->kube && !out->gateway_service_accounts.empty()) {
+    return flags::usage_error(set, "jibd",
+                              "--gateway-service-accounts is for --config-dir; on Kubernetes, "
+                              "RBAC decides who reads Secrets");
+  }
+  std::string error;
+  if (!xds::make_credentials_allow_list(out->gateway_service_accounts, &error)) {
+    return flags::usage_error(set, "jibd", "--gateway-service-accounts: " + error);
   }
   return std::nullopt;
 }

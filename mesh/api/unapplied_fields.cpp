@@ -74,6 +74,10 @@ std::vector<UnappliedField> build_table() {
       {"Sidecar", "spec.ingress[].connectionPool", "", "inbound clusters keep Envoy's defaults"},
       {"Sidecar", "spec.ingress[].captureMode", "", "the proxy's interception mode applies"},
       {"Sidecar", "spec.egress[].captureMode", "", "the proxy's interception mode applies"},
+      {"Sidecar", "spec.ingress[].port.targetPort", "",
+       "defaultEndpoint alone names the app's port"},
+      {"Sidecar", "spec.egress[].port.targetPort", "", "each service's own ports apply"},
+      {"Sidecar", "spec.egress[].port.protocol", "", "each service port's own protocol applies"},
       {"Sidecar", "spec.inboundConnectionPool", "", "inbound clusters keep Envoy's defaults"},
       {"Sidecar", "spec.outboundTrafficPolicy", "",
        "unknown hosts pass through, as with ALLOW_ANY"},
@@ -91,6 +95,8 @@ std::vector<UnappliedField> build_table() {
       {"MeshConfig", "extensionProviders[]", "tracing, metrics and access-log providers",
        "only envoyExtAuthzHttp and envoyExtAuthzGrpc are used"},
       {"MeshConfig", "defaultProviders", "", "Telemetry is not applied"},
+      {"MeshConfig", "enableTracing", "", "no tracing is configured, whatever the value"},
+      {"MeshConfig", "enablePrometheusMerge", "", "jib-agent merges no application metrics"},
       {"MeshConfig", "accessLogFile", "", "no access logs"},
       {"MeshConfig", "accessLogFormat", "", "no access logs"},
       {"MeshConfig", "accessLogEncoding", "", "no access logs"},
@@ -156,7 +162,9 @@ std::string unapplied_fields_markdown() {
       "warning with the file and line. `[]` stands for any index.\n\n"
       "This page is generated from `mesh/api/unapplied_fields.cpp`; a unit test fails when the "
       "two differ and writes the page the table gives to the temporary directory "
-      "(`jib_mesh_tests --gtest_filter=UnappliedFields.DocMatchesTable`).\n\n"
+      "(`jib_mesh_tests --gtest_filter=UnappliedFields.DocMatchesTable`). Every field the parser "
+      "accepts is held to \"applied or listed\": `test/unit/mesh/api/field_coverage_test.cpp` "
+      "fails for a field that no generator reads and that this page does not list.\n\n"
       "| Kind | Field | Values | What jibd does instead |\n"
       "|---|---|---|---|\n";
   for (const auto& row : unapplied_field_table()) {

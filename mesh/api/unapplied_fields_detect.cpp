@@ -133,10 +133,18 @@ std::vector<UnappliedUse> check(const Sidecar& sc) {
                 "spec.ingress[].connectionPool");
     uses.add_if(sc.ingress[i].capture_mode != CaptureMode::kDefault, p + ".captureMode",
                 "spec.ingress[].captureMode");
+    uses.add_if(sc.ingress[i].port && sc.ingress[i].port->target_port != 0, p + ".port.targetPort",
+                "spec.ingress[].port.targetPort");
   }
   for (size_t i = 0; i < sc.egress.size(); ++i) {
-    uses.add_if(sc.egress[i].capture_mode != CaptureMode::kDefault,
-                at("spec.egress", i) + ".captureMode", "spec.egress[].captureMode");
+    const std::string p = at("spec.egress", i);
+    const std::optional<ServicePort>& port = sc.egress[i].port;
+    uses.add_if(sc.egress[i].capture_mode != CaptureMode::kDefault, p + ".captureMode",
+                "spec.egress[].captureMode");
+    uses.add_if(port && port->target_port != 0, p + ".port.targetPort",
+                "spec.egress[].port.targetPort");
+    uses.add_if(port && !port->protocol.empty(), p + ".port.protocol",
+                "spec.egress[].port.protocol");
   }
   uses.add_if(sc.inbound_connection_pool.has_value(), "spec.inboundConnectionPool",
               "spec.inboundConnectionPool");
@@ -188,6 +196,8 @@ std::vector<UnappliedUse> unapplied_fields(const MeshConfig& mc) {
                 "extensionProviders[]");
   }
   field(mc.default_providers != d.default_providers, "defaultProviders");
+  field(mc.enable_tracing != d.enable_tracing, "enableTracing");
+  field(mc.enable_prometheus_merge != d.enable_prometheus_merge, "enablePrometheusMerge");
   field(mc.access_log_file != d.access_log_file, "accessLogFile");
   field(mc.access_log_format != d.access_log_format, "accessLogFormat");
   field(mc.access_log_encoding != d.access_log_encoding, "accessLogEncoding");

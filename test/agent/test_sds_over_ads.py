@@ -1,43 +1,18 @@
 """SDS over ADS from jibd, with a real gateway Envoy (jib-agent bootstrap, `--proxy-type router`,
-ADS over TLS to the CA port): `ROOTCA` is the mesh trust bundle, a gateway gets the
-`credentialName` secret of its own namespace, and never one of another namespace, nor any
-credential over the unauthenticated plaintext port."""
+ADS over TLS to the CA port): `ROOTCA` is the mesh trust bundle, a gateway whose service account
+is in `--gateway-service-accounts` gets the `credentialName` secret of its own namespace, and
+never one of another namespace, nor any credential over the unauthenticated plaintext port; any
+other service account of the namespace that declares itself a router never gets the key."""
 import base64
-import datetime
 import socket
 import ssl
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import serialization
 
+from helpers.gateway_credentials import self_signed, tls_secret
 from helpers.wait import wait_until
 
 ADS_SOURCE = {"ads": {}, "resource_api_version": "V3", "initial_fetch_timeout": "1s"}
-
-
-def self_signed(cn):
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName(cn)]), critical=False)
-            .sign(key, hashes.SHA256()))
-    cert_pem = cert.public_bytes(serialization.Encoding.PEM)
-    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
-    return cert, cert_pem, key_pem
-
-
-def tls_secret(name, namespace, cert_pem, key_pem):
-    b64 = lambda b: base64.b64encode(b).decode()
-    return {"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls",
-            "metadata": {"name": name, "namespace": namespace},
-            "data": {"tls.crt": b64(cert_pem), "tls.key": b64(key_pem)}}
 
 
 def gateway_listener(port, credential):
@@ -84,17 +59,17 @@ def dynamic_secrets(envoy):
     return {s["name"]: s["secret"] for s in sec.get("dynamic_active_secrets", [])}
 
 
-def start_gateway(mesh, agent, agent_envoy, config_dir, free_port, secure=True):
-    """A gateway workload in n1 whose Envoy has a listener on its own namespace's credential
-    and one on n2's. Returns (mesh, agent, envoy, own port, foreign port, n1's certificate)."""
+def start_gateway(mesh, agent, agent_envoy, config_dir, free_port, secure=True, sa="gateway"):
+    """A router workload in n1 running as `sa` (jibd allows n1/gateway and n2/gateway to read
+    their credentials) whose Envoy has a listener on its own namespace's credential and one on
+    n2's. Returns (mesh, agent, envoy, own port, foreign port, n1's certificate)."""
     n1_cert, n1_pem, n1_key = self_signed("gw.n1.example.com")
     _, n2_pem, n2_key = self_signed("gw.n2.example.com")
     config_dir.write("secrets.yaml", [tls_secret("cred", "n1", n1_pem, n1_key),
                                       tls_secret("cred-n2", "n2", n2_pem, n2_key)])
-    m = mesh()
+    m = mesh(extra_args=["--gateway-service-accounts", "n1/gateway,n2/gateway"])
     extra = ["--proxy-type", "router"] + (["--xds-address", m.ca_addr] if secure else [])
-    a = agent(m, namespace="n1", sa="gateway", pod="gw-0", plaintext=not secure,
-              extra_args=extra)
+    a = agent(m, namespace="n1", sa=sa, pod="gw-0", plaintext=not secure, extra_args=extra)
     own, foreign = free_port(), free_port()
     e = agent_envoy(a, listeners=[gateway_listener(own, "kubernetes://cred"),
                                   gateway_listener(foreign, "kubernetes://cred-n2")])
@@ -149,3 +124,20 @@ def test_no_credentials_over_the_plaintext_port(mesh, agent, agent_envoy, config
     assert "kubernetes://cred" not in dynamic_secrets(e)
     # The trust bundle is public: it still arrives.
     wait_until(lambda: "ROOTCA" in dynamic_secrets(e), 10, "ROOTCA over plaintext ADS")
+
+
+def test_workload_declaring_itself_a_router_gets_no_key(mesh, agent, agent_envoy, config_dir,
+                                                        free_port):
+    # n1/web authenticates (its token is good) but is not in --gateway-service-accounts.
+    m, a, e, own, foreign, _ = start_gateway(mesh, agent, agent_envoy, config_dir, free_port,
+                                             sa="web")
+    m.jibd.wait_for_log(r"refusing the credentials of namespace n1 to router~127\.0\.0\.1~gw-0"
+                        r"\.n1.*n1/web is not in --gateway-service-accounts", 20)
+    wait_until(lambda: (m.jibd.metrics().get("pilot_sds_certificate_errors_total") or 0) > 0, 10,
+               "the refusal counted")
+    # The trust bundle is public: it arrives; the key never does.
+    wait_until(lambda: "ROOTCA" in dynamic_secrets(e), 10, "ROOTCA over secure ADS")
+    assert "kubernetes://cred" not in dynamic_secrets(e)
+    assert handshake_fails(own)
+    # Refused once in the log, however often SDS is generated for it.
+    assert len(m.jibd.log_lines(r"refusing the credentials of namespace n1")) == 1

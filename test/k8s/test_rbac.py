@@ -33,6 +33,7 @@ ALLOWED = (
        ("create", "leases.coordination.k8s.io", NS, None),
        ("update", "leases.coordination.k8s.io", NS, "jibd"),
        ("create", "tokenreviews.authentication.k8s.io", None, None),
+       ("create", "subjectaccessreviews.authorization.k8s.io", None, None),
        ("create", "events", "default", None), ("patch", "events", "default", None),
        ("create", "events.events.k8s.io", "default", None)]
 )
@@ -62,7 +63,6 @@ DENIED = (
        ("create", "rolebindings.rbac.authorization.k8s.io", NS, None),
        ("update", "clusterroles.rbac.authorization.k8s.io", None, "jibd"),
        ("impersonate", "serviceaccounts", "default", None),
-       ("create", "subjectaccessreviews.authorization.k8s.io", None, None),
        ("create", "certificatesigningrequests.certificates.k8s.io", None, None),
        ("list", "nodes", None, None),
        ("create", "customresourcedefinitions.apiextensions.k8s.io", None, None),

@@ -27,7 +27,10 @@ def test_help_prints_every_flag_and_exits_0(flag):
     assert r.stdout.startswith("usage: jibd")
     for name in ["--config-dir DIR", "--xds-port", "--debounce DURATION", "--jwks-refresh",
                  "--kubeconfig", "--leader-election", "--ca-port", "--ca-root-ttl",
-                 "--ca-trust-domain"]:
+                 "--ca-trust-domain", "--http-header-timeout DURATION", "--http-idle-timeout",
+                 "--http-max-connections N", "--http-max-connections-per-ip",
+                 "--gateway-service-accounts NS/SA,...", "--credentials-allow-ttl DURATION",
+                 "--credentials-deny-ttl DURATION"]:
         assert name in r.stdout, f"{name} missing:\n{r.stdout}"
     # The old millisecond spellings still parse but are no longer advertised.
     assert "--debounce-ms" not in r.stdout
@@ -38,8 +41,16 @@ def test_help_prints_every_flag_and_exits_0(flag):
     (["--config-dir", "/tmp", "--xds-port", "http"], '--xds-port needs a number from 0 to 65535'),
     (["--config-dir", "/tmp", "--debounce", "10parsecs"], 'unknown unit "parsecs"'),
     (["--config-dir", "/tmp", "--ca-root-ttl", "-1h"], "negative"),
+    (["--config-dir", "/tmp", "--http-max-connections", "0"],
+     "--http-max-connections needs a number from 1 to 65535"),
+    (["--config-dir", "/tmp", "--http-idle-timeout", "0s"], "--http-idle-timeout must be at least 1s"),
     (["--config-dir"], "--config-dir needs a value"),
     ([], "--config-dir is required"),
+    (["--config-dir", "/tmp", "--gateway-service-accounts", "shop/gw,shop"],
+     '--gateway-service-accounts: gateway service account "shop" is not of the form '
+     'namespace/name'),
+    (["--kubeconfig", "/nonexistent", "--gateway-service-accounts", "shop/gw"],
+     "--gateway-service-accounts is for --config-dir"),
 ])
 def test_usage_errors_exit_2_with_the_usage_on_stderr(args, error):
     r = run_jibd(*args)

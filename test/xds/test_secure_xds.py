@@ -5,42 +5,13 @@ import sys
 
 import grpc
 import pytest
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, struct_pb2
+
+from helpers.ads_client import ADS, CDS, Request, Response
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "ca"))
 import jibca  # noqa: E402
 
-ADS = "/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources"
-CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster"
 SERVER_NAME = "istiod.istio-system.svc"
-
-
-def _messages():
-    # The fields of envoy's DiscoveryRequest/Response and Node that this test needs, by their
-    # upstream field numbers; Python has no generated Envoy API here.
-    F = descriptor_pb2.FieldDescriptorProto
-    fdp = descriptor_pb2.FileDescriptorProto(name="jibtest/ads.proto", package="jibtest",
-                                             syntax="proto3",
-                                             dependency=["google/protobuf/struct.proto"])
-    node = fdp.message_type.add(name="Node")
-    node.field.add(name="id", number=1, type=F.TYPE_STRING, label=F.LABEL_OPTIONAL)
-    node.field.add(name="metadata", number=3, type=F.TYPE_MESSAGE, label=F.LABEL_OPTIONAL,
-                   type_name=".google.protobuf.Struct")
-    req = fdp.message_type.add(name="DiscoveryRequest")
-    req.field.add(name="node", number=2, type=F.TYPE_MESSAGE, label=F.LABEL_OPTIONAL,
-                  type_name=".jibtest.Node")
-    req.field.add(name="type_url", number=4, type=F.TYPE_STRING, label=F.LABEL_OPTIONAL)
-    resp = fdp.message_type.add(name="DiscoveryResponse")
-    resp.field.add(name="version_info", number=1, type=F.TYPE_STRING, label=F.LABEL_OPTIONAL)
-    resp.field.add(name="type_url", number=4, type=F.TYPE_STRING, label=F.LABEL_OPTIONAL)
-    pool = descriptor_pool.DescriptorPool()
-    pool.AddSerializedFile(struct_pb2.DESCRIPTOR.serialized_pb)
-    pool.Add(fdp)
-    get = lambda n: message_factory.GetMessageClass(pool.FindMessageTypeByName(n))
-    return get("jibtest.DiscoveryRequest"), get("jibtest.DiscoveryResponse")
-
-
-Request, Response = _messages()
 
 
 @pytest.fixture

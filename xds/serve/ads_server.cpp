@@ -63,26 +63,30 @@ void AdsServer::identified(const Proxy& proxy) {
   ++proxies_by_key_and_ip_[{key, proxy.ip}];
 }
 
-void AdsServer::remove(const AdsStream* stream, const std::optional<Proxy>& proxy) {
+void AdsServer::remove(const AdsStream* stream) {
+  std::lock_guard lock(mutex_);
+  if (streams_.erase(stream)) metrics_.connected.add(-1);
+}
+
+void AdsServer::released(const Proxy& proxy) {
+  const std::string key = proxy.cache_key();
   PushContextPtr context;
   bool last_of_ip = false;
   bool last_of_key = false;
-  const std::string key = proxy ? proxy->cache_key() : std::string();
   {
     std::lock_guard lock(mutex_);
-    if (streams_.erase(stream)) metrics_.connected.add(-1);
-    if (!proxy) return;
     // Counted down only for a proxy that was counted up.
-    auto by_ip = proxies_by_key_and_ip_.find({key, proxy->ip});
+    auto by_ip = proxies_by_key_and_ip_.find({key, proxy.ip});
     if (by_ip == proxies_by_key_and_ip_.end()) return;
     last_of_ip = --by_ip->second == 0;
     if (last_of_ip) proxies_by_key_and_ip_.erase(by_ip);
     auto by_key = proxies_by_key_.find(key);
     last_of_key = --by_key->second == 0;
     if (last_of_key) proxies_by_key_.erase(by_key);
+    if (!last_of_ip) return;
     context = current_;
   }
-  if (last_of_ip) context->evict(key, proxy->ip, last_of_key);
+  context->evict(key, proxy.ip, last_of_key);
 }
 
 }  // namespace jib::xds

@@ -35,10 +35,11 @@ class AdsServer final : public AdsStreamHost {
   nlohmann::json sync_status() const;
 
   bool add(const std::shared_ptr<AdsStream>& stream) override;
+  void remove(const AdsStream* stream) override;
   void identified(const Proxy& proxy) override;
-  // When the stream's proxy was the last of its cache key (or of its key and IP) the output
-  // generated for it is dropped: proxies that come and go leave nothing behind.
-  void remove(const AdsStream* stream, const std::optional<Proxy>& proxy) override;
+  // When the proxy was the last of its cache key (or of its key and IP) the output generated
+  // for it is dropped: proxies that come and go leave nothing behind.
+  void released(const Proxy& proxy) override;
 
  private:
   XdsMetrics& metrics_;

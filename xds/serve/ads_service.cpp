@@ -8,8 +8,8 @@ grpc::ServerGenericBidiReactor* AdsService::CreateReactor(
     grpc::GenericCallbackServerContext* context) {
   if (context->method() != kStreamMethod) return CallbackGenericService::CreateReactor(context);
   std::optional<PeerCredentials> credentials;
-  if (authorizer_) credentials = ca::caller_credentials(*context);
-  return AdsStream::start(server_, authorizer_, std::move(credentials),
+  if (security_.authorizer) credentials = ca::caller_credentials(*context);
+  return AdsStream::start(server_, security_, std::move(credentials),
                           log::peer_budget(context->peer()))
       .get();
 }

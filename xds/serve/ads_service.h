@@ -7,7 +7,7 @@
 #include <grpcpp/generic/async_generic_service.h>
 
 #include "xds/serve/ads_server.h"
-#include "xds/serve/stream_authorizer.h"
+#include "xds/serve/ads_stream.h"
 
 namespace jib::xds {
 
@@ -17,16 +17,17 @@ class AdsService final : public grpc::CallbackGenericService {
       "/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources";
 
   // Without an authorizer every stream is served (plaintext 15010, as istiod's); with one, a
-  // stream is served only once the authorizer accepts its caller for the node it names.
-  explicit AdsService(AdsServer& server, const StreamAuthorizer* authorizer = nullptr)
-      : server_(server), authorizer_(authorizer) {}
+  // stream is served only once the authorizer accepts its caller for the node it names, and
+  // its namespace's credentials' keys only when the credentials gate allows.
+  explicit AdsService(AdsServer& server, StreamSecurity security = {})
+      : server_(server), security_(security) {}
 
   grpc::ServerGenericBidiReactor* CreateReactor(
       grpc::GenericCallbackServerContext* context) override;
 
  private:
   AdsServer& server_;
-  const StreamAuthorizer* authorizer_;
+  StreamSecurity security_;
 };
 
 }  // namespace jib::xds

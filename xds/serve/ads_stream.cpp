@@ -28,7 +28,8 @@ void log_unavailable_secrets(const Resources& available, const std::set<std::str
     for (const auto& r : available) found = found || r.name == name;
     if (!found) {
       budget.warn(kLog, "secret ", log::clip(name), " not served to ", log::clip(proxy_id),
-                  ": no such secret in the proxy's namespace, or not for this kind of proxy");
+                  ": no such secret in the proxy's namespace, not for this kind of proxy, or a "
+                  "key the caller may not read");
     }
   }
 }
@@ -51,21 +52,21 @@ nlohmann::json watch_json(const SotwWatch& watch) {
 
 }  // namespace
 
-AdsStream::AdsStream(AdsStreamHost& host, const StreamAuthorizer* authorizer,
+AdsStream::AdsStream(AdsStreamHost& host, StreamSecurity security,
                      std::optional<PeerCredentials> credentials,
                      std::shared_ptr<log::LineBudget> log_budget)
     : host_(host),
-      authorizer_(authorizer),
+      security_(security),
       credentials_(std::move(credentials)),
       log_budget_(std::move(log_budget)) {
   for (ResourceType type : kPushOrder) watch(type) = SotwWatch(is_wildcard_type(type));
 }
 
-std::shared_ptr<AdsStream> AdsStream::start(AdsStreamHost& host, const StreamAuthorizer* authorizer,
+std::shared_ptr<AdsStream> AdsStream::start(AdsStreamHost& host, StreamSecurity security,
                                             std::optional<PeerCredentials> credentials,
                                             std::shared_ptr<log::LineBudget> log_budget) {
   auto stream =
-      std::make_shared<AdsStream>(host, authorizer, std::move(credentials), std::move(log_budget));
+      std::make_shared<AdsStream>(host, security, std::move(credentials), std::move(log_budget));
   stream->self_ = stream;
   if (!host.add(stream)) {
     stream->finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
@@ -116,8 +117,8 @@ void AdsStream::handle(const DiscoveryRequest& request) {
       final_status_ = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, error);
       return;
     }
-    if (authorizer_) {
-      grpc::Status verdict = authorizer_->authorize(*credentials_, proxy);
+    if (security_.authorizer) {
+      grpc::Status verdict = security_.authorizer->authorize(*credentials_, proxy);
       credentials_.reset();  // a token is not kept longer than needed
       if (!verdict.ok()) {
         log_budget_->warn(kLog, "refusing stream of ", log::clip(proxy.id), ": ",
@@ -128,7 +129,7 @@ void AdsStream::handle(const DiscoveryRequest& request) {
       }
     }
     log::info(kLog, "proxy connected: ", log::clip(proxy.id));
-    proxy.identity_verified = authorizer_ != nullptr;
+    proxy.identity_verified = security_.authorizer != nullptr;
     proxy_ = std::move(proxy);
     host_.identified(*proxy_);
   }
@@ -141,9 +142,9 @@ void AdsStream::handle(const DiscoveryRequest& request) {
     log_budget_->warn(kLog, "refusing stream of ", log::clip(proxy_->id), ": ",
                       request.resource_names_size(), " resource names in one request");
     reads_closed_ = true;
-    final_status_ = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                 "more than " + std::to_string(kMaxResourceNames) +
-                                     " resource names in one request");
+    final_status_ = grpc::Status(
+        grpc::StatusCode::INVALID_ARGUMENT,
+        "more than " + std::to_string(kMaxResourceNames) + " resource names in one request");
     return;
   }
   SotwWatch& w = watch(*type);
@@ -165,10 +166,28 @@ void AdsStream::handle(const DiscoveryRequest& request) {
     case SotwWatch::RequestKind::kResubscribe:
       break;
   }
-  ResourcesPtr all = host_.current()->resources(*type, *proxy_);
-  if (*type == ResourceType::kSecret)
+  ResourcesPtr all = resources_locked(*host_.current(), *type);
+  if (*type == ResourceType::kSecret) {
     log_unavailable_secrets(*all, w.names(), proxy_->id, *log_budget_);
+  }
   respond_locked(*type, all);
+}
+
+ResourcesPtr AdsStream::resources_locked(const PushContext& context, ResourceType type) {
+  if (type == ResourceType::kSecret) {
+    // Through the authorizer's cache: a cache miss may ask the API server here, on the push
+    // thread or this stream's gRPC thread, bounded by the client's timeout.
+    const bool allowed =
+        security_.credentials && security_.credentials->allows(*proxy_, watch(type));
+    if (allowed != proxy_->credentials_allowed) {
+      // Another cache key: the server counts the proxy under the new one.
+      const Proxy before = *proxy_;
+      proxy_->credentials_allowed = allowed;
+      host_.identified(*proxy_);
+      host_.released(before);
+    }
+  }
+  return context.resources(type, *proxy_);
 }
 
 void AdsStream::respond_locked(ResourceType type, const ResourcesPtr& all) {
@@ -194,7 +213,7 @@ void AdsStream::push(const PushContextPtr& context) {
     for (ResourceType type : kPushOrder) {
       SotwWatch& w = watch(type);
       if (!w.subscribed()) continue;
-      ResourcesPtr all = context->resources(type, *proxy_);
+      ResourcesPtr all = resources_locked(*context, type);
       // A changed cluster is rebuilt by Envoy and warms until it gets its endpoints again,
       // even when they did not change: so endpoints always follow clusters, as istiod does.
       const bool refresh = type == ResourceType::kEndpoint && clusters_sent;
@@ -245,13 +264,14 @@ void AdsStream::finish(grpc::Status status) {
 }
 
 void AdsStream::OnDone() {
-  std::optional<Proxy> proxy;
   {
     std::lock_guard lock(mutex_);
-    if (proxy_) log::info(kLog, "proxy disconnected: ", log::clip(proxy_->id));
-    proxy = std::move(proxy_);
+    if (proxy_) {
+      log::info(kLog, "proxy disconnected: ", log::clip(proxy_->id));
+      host_.released(*proxy_);
+    }
   }
-  host_.remove(this, proxy);
+  host_.remove(this);
   self_.reset();  // may delete this
 }
 

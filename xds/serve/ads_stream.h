@@ -16,6 +16,7 @@
 #include "base/log.h"
 #include "envoy/service/discovery/v3/discovery.pb.h"
 #include "xds/protocol/sotw_watch.h"
+#include "xds/serve/credentials_gate.h"
 #include "xds/serve/push_context.h"
 #include "xds/serve/stream_authorizer.h"
 #include "xds/serve/xds_metrics.h"
@@ -37,10 +38,18 @@ class AdsStreamHost {
   // The stream registers before its first read, so that it misses no push. False when the host
   // serves as many streams as it may: the stream then ends with RESOURCE_EXHAUSTED.
   virtual bool add(const std::shared_ptr<AdsStream>& stream) = 0;
-  // The proxy on a stream, once its node is known and accepted.
+  virtual void remove(const AdsStream* stream) = 0;
+  // A stream serves this proxy (its node accepted, or its cache key changed since).
   virtual void identified(const Proxy& proxy) = 0;
-  // The stream is done; proxy: the proxy it served, if it got that far.
-  virtual void remove(const AdsStream* stream, const std::optional<Proxy>& proxy) = 0;
+  // A stream no longer serves this proxy (it ended, or the proxy's cache key changed).
+  virtual void released(const Proxy& proxy) = 0;
+};
+
+// What a port checks besides the protocol: nothing on the plaintext port; on the secure port
+// who the caller is (admission) and whether it may have its namespace's credentials' keys.
+struct StreamSecurity {
+  const StreamAuthorizer* authorizer = nullptr;
+  CredentialsGate* credentials = nullptr;
 };
 
 using DiscoveryRequest = envoy::service::discovery::v3::DiscoveryRequest;
@@ -53,7 +62,7 @@ class AdsStream : public grpc::ServerGenericBidiReactor {
   // Starts reading at once. The stream keeps itself alive until OnDone. With an authorizer,
   // the credentials are checked against the node of the first request.
   // log_budget: what the stream's client may make jibd log (log::peer_budget).
-  static std::shared_ptr<AdsStream> start(AdsStreamHost& host, const StreamAuthorizer* authorizer,
+  static std::shared_ptr<AdsStream> start(AdsStreamHost& host, StreamSecurity security,
                                           std::optional<PeerCredentials> credentials,
                                           std::shared_ptr<log::LineBudget> log_budget);
 
@@ -68,7 +77,7 @@ class AdsStream : public grpc::ServerGenericBidiReactor {
   void OnWriteDone(bool ok) override;
   void OnDone() override;
 
-  AdsStream(AdsStreamHost& host, const StreamAuthorizer* authorizer,
+  AdsStream(AdsStreamHost& host, StreamSecurity security,
             std::optional<PeerCredentials> credentials,
             std::shared_ptr<log::LineBudget> log_budget = std::make_shared<log::LineBudget>());
 
@@ -76,13 +85,16 @@ class AdsStream : public grpc::ServerGenericBidiReactor {
   void handle(const DiscoveryRequest& request);
   // Builds the response for a type from the resources and queues it. Caller holds mutex_.
   void respond_locked(ResourceType type, const ResourcesPtr& all);
+  // The resources of a type for the proxy; before SDS, asks again whether the proxy may have
+  // its namespace's credentials' keys. Caller holds mutex_.
+  ResourcesPtr resources_locked(const PushContext& context, ResourceType type);
   // Starts the next write, or finishes the call once reads are closed and nothing is queued.
   void pump();
   void finish(grpc::Status status);
   SotwWatch& watch(ResourceType type) { return watches_[static_cast<size_t>(type)]; }
 
   AdsStreamHost& host_;
-  const StreamAuthorizer* authorizer_;
+  StreamSecurity security_;
   std::optional<PeerCredentials> credentials_;
   std::shared_ptr<AdsStream> self_;  // released in OnDone
   grpc::ByteBuffer request_;         // owned by the pending read

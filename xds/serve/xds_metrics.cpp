@@ -19,9 +19,11 @@ XdsMetrics::XdsMetrics(metrics::Registry& registry)
                            "Total number of XDS responses from pilot rejected by proxy.")),
       snapshots(registry.counter("jib_xds_snapshots_built",
                                  "Number of snapshots built and pushed to every connected proxy.")),
-      refused_streams(
-          registry.counter("jib_xds_streams_refused_total",
-                           "xDS streams refused because --xds-max-streams were open.")) {
+      credentials_refused(
+          registry.counter("pilot_sds_certificate_errors_total",
+                           "Total number of failures to fetch SDS key and certificate.")),
+      refused_streams(registry.counter("jib_xds_streams_refused_total",
+                                       "xDS streams refused because --xds-max-streams were open.")) {
   for (ResourceType type : kPushOrder) {
     size_t i = static_cast<size_t>(type);
     pushes[i] = &registry.counter("pilot_xds_pushes",

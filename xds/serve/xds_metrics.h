@@ -12,11 +12,15 @@ struct XdsMetrics {
   explicit XdsMetrics(metrics::Registry& registry);
 
   metrics::Gauge& connected;  // pilot_xds
-  // pilot_xds_pushes{type} and pilot_xds_<type>_reject, by ResourceType.
+  // pilot_xds_pushes{type}, by ResourceType
   std::array<metrics::Counter*, kPushOrder.size()> pushes;
+  // pilot_xds_<type>_reject, by ResourceType
   std::array<metrics::Counter*, kPushOrder.size()> rejects;
-  metrics::Counter& total_rejects;    // pilot_total_xds_rejects
-  metrics::Counter& snapshots;        // jib_xds_snapshots_built
+  metrics::Counter& total_rejects;  // pilot_total_xds_rejects
+  metrics::Counter& snapshots;      // jib_xds_snapshots_built
+  // pilot_sds_certificate_errors_total: SDS generations that withheld credentials' keys from a
+  // caller not allowed to read them (istiod counts these refusals there too).
+  metrics::Counter& credentials_refused;
   metrics::Counter& refused_streams;  // jib_xds_streams_refused_total (over --xds-max-streams)
 
   metrics::Counter& push(ResourceType type) { return *pushes[static_cast<size_t>(type)]; }

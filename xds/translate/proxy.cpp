@@ -33,6 +33,8 @@ std::string Proxy::cache_key() const {
   key += '|';
   key += std::to_string(static_cast<int>(interception));
   key += identity_verified ? "|verified" : "|unverified";
+  // Allowed and refused callers must never share cached SDS output.
+  key += credentials_allowed ? "|credentials" : "|no-credentials";
   // Labels select workload-scoped DestinationRules and sourceLabels route matches.
   for (const auto& [k, v] : labels) {
     key += '|';

@@ -30,6 +30,9 @@ struct Proxy {
   // The stream was authenticated (secure port) and its namespace and service account are the
   // caller's own; only then may it receive credentials.
   bool identity_verified = false;
+  // The caller may read the credentials (Secrets) of its namespace: set by the server from the
+  // CredentialsAuthorizer before each SDS generation. Only then does SDS carry their keys.
+  bool credentials_allowed = false;
 
   // What generators depend on besides the snapshot, except the IP, which matters only to
   // proxies with inbound ports (see inbound_ports.h). Proxies with equal keys get equal

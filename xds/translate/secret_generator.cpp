@@ -27,11 +27,13 @@ const std::string* value(const mesh::Secret& secret, std::string_view tls_key,
   return nullptr;
 }
 
-void add_credential(const mesh::Secret& secret, Resources* out) {
+// The private key only with the caller's permission; the CA certificate is public, as in
+// istiod, which serves `-cacert` to any verified proxy of the namespace.
+void add_credential(const mesh::Secret& secret, bool with_key, Resources* out) {
   const std::string name = std::string(kCredentialPrefix) + secret.meta.name;
   const std::string* cert = value(secret, "tls.crt", "cert");
   const std::string* key = value(secret, "tls.key", "key");
-  if (cert && key) {
+  if (with_key && cert && key) {
     Secret tls;
     tls.set_name(name);
     tls.mutable_tls_certificate()->mutable_certificate_chain()->set_inline_bytes(*cert);
@@ -58,9 +60,12 @@ ResourcesPtr generate_secrets(const mesh::Snapshot& snapshot, const Proxy& proxy
     out.push_back(make_resource(roots.name(), roots));
   }
   // As istiod: credentials only over an authenticated stream (the secure port), whose claimed
-  // namespace has been checked against the caller's identity.
+  // namespace has been checked against the caller's identity, and their keys only to a caller
+  // allowed to read them (authenticating as some workload of the namespace is not enough).
   if (proxy.type == Proxy::Type::kRouter && proxy.identity_verified) {
-    for (const mesh::Secret* secret : view.secrets(proxy.ns)) add_credential(*secret, &out);
+    for (const mesh::Secret* secret : view.secrets(proxy.ns)) {
+      add_credential(*secret, proxy.credentials_allowed, &out);
+    }
   }
   return finish(std::move(out));
 }

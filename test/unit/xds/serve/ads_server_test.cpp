@@ -23,9 +23,6 @@ spec:
   - {name: http, port: 9080, targetPort: 8080}
 )";
 
-// A stream's identity for the server; never dereferenced.
-const AdsStream* stream(int n) { return reinterpret_cast<const AdsStream*>(0x1000 + n); }
-
 void ask_all(const PushContext& context, const Proxy& proxy) {
   for (ResourceType type : kPushOrder) context.resources(type, proxy);
 }
@@ -45,9 +42,9 @@ TEST_F(AdsServerTest, OutputIsKeptWhileAProxyOfItsKeyIsConnected) {
   ask_all(*server_.current(), a);
   const size_t entries = server_.current()->cached_entries();
   ASSERT_EQ(entries, kPushOrder.size());
-  server_.remove(stream(1), a);
+  server_.released(a);
   EXPECT_EQ(server_.current()->cached_entries(), entries);
-  server_.remove(stream(2), b);
+  server_.released(b);
   EXPECT_EQ(server_.current()->cached_entries(), 0u);
 }
 
@@ -56,7 +53,7 @@ TEST_F(AdsServerTest, ShortLivedProxiesWithKeysOfTheirOwnLeaveNothing) {
     Proxy p = sidecar("ns-" + std::to_string(i));
     server_.identified(p);
     ask_all(*server_.current(), p);
-    server_.remove(stream(i), p);
+    server_.released(p);
   }
   EXPECT_EQ(server_.current()->cached_entries(), 0u);
 }
@@ -87,54 +84,55 @@ endpoints:
   }
   ASSERT_EQ(at5.cache_key(), at6.cache_key());
   const size_t both = server.current()->cached_entries();
-  server.remove(stream(5), at5);
+  server.released(at5);
   const size_t one = server.current()->cached_entries();
   EXPECT_LT(one, both);  // 10.0.0.5's own output is gone, what 10.0.0.6 uses is not
   EXPECT_GT(one, 0u);
-  server.remove(stream(6), at6);
+  server.released(at6);
   EXPECT_EQ(server.current()->cached_entries(), 0u);
 }
 
-TEST_F(AdsServerTest, AStreamThatNeverIdentifiedReleasesNothing) {
+TEST_F(AdsServerTest, ReleasingAProxyNeverIdentifiedReleasesNothing) {
   Proxy a = sidecar("shop");
   server_.identified(a);
   ask_all(*server_.current(), a);
-  server_.remove(stream(1), std::nullopt);
   Proxy stranger = sidecar("shop");
-  stranger.ip = "10.9.9.9";  // never counted: its removal must not count a down
-  server_.remove(stream(2), stranger);
+  stranger.ip = "10.9.9.9";  // never counted: its release must not count a down
+  server_.released(stranger);
   EXPECT_EQ(server_.current()->cached_entries(), kPushOrder.size());
+}
+
+TEST_F(AdsServerTest, AProxyWhoseKeyChangesIsCountedUnderItsNewKey) {
+  // A gateway allowed its credentials' keys has another cache key than before.
+  Proxy before = sidecar("shop");
+  before.type = Proxy::Type::kRouter;
+  server_.identified(before);
+  ask_all(*server_.current(), before);
+  Proxy after = before;
+  after.credentials_allowed = true;
+  ASSERT_NE(after.cache_key(), before.cache_key());
+  server_.identified(after);
+  server_.released(before);
+  EXPECT_EQ(server_.current()->cached_entries(), 0u);
+  ask_all(*server_.current(), after);
+  EXPECT_EQ(server_.current()->cached_entries(), kPushOrder.size());
+  server_.released(after);
+  EXPECT_EQ(server_.current()->cached_entries(), 0u);
 }
 
 TEST_F(AdsServerTest, StreamsOverTheLimitAreRefusedAndCounted) {
   AdsServer server(std::make_shared<PushContext>(snapshot_from_yaml(kConfig)), metrics_, 2);
   std::vector<std::shared_ptr<AdsStream>> streams;
   for (int i = 0; i < 3; ++i) {
-    streams.push_back(std::make_shared<AdsStream>(server, nullptr, std::nullopt));
+    streams.push_back(std::make_shared<AdsStream>(server, StreamSecurity{}, std::nullopt));
   }
   EXPECT_TRUE(server.add(streams[0]));
   EXPECT_TRUE(server.add(streams[1]));
   EXPECT_FALSE(server.add(streams[2]));
   EXPECT_EQ(metrics_.refused_streams.value(), 1u);
   EXPECT_EQ(metrics_.connected.value(), 2);
-  server.remove(streams[0].get(), std::nullopt);
+  server.remove(streams[0].get());
   EXPECT_TRUE(server.add(streams[2]));
-}
-
-TEST(XdsMetrics, EveryTypeHasItsOwnCounters) {
-  metrics::Registry registry;
-  XdsMetrics metrics(registry);
-  for (ResourceType type : kPushOrder) {
-    metrics.reject(type).inc();
-    metrics.push(type).inc(2);
-  }
-  const std::string text = registry.render();
-  for (ResourceType type : kPushOrder) {
-    const std::string name(short_name(type));
-    EXPECT_NE(text.find("pilot_xds_" + name + "_reject 1\n"), std::string::npos) << name;
-    EXPECT_NE(text.find("pilot_xds_pushes{type=\"" + name + "\"} 2\n"), std::string::npos) << name;
-  }
-  EXPECT_NE(text.find("pilot_total_xds_rejects 0\n"), std::string::npos) << text;
 }
 
 }  // namespace

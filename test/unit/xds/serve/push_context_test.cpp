@@ -263,5 +263,30 @@ TEST_F(PushContextTest, SidecarOfAnotherNamespaceRegeneratesNothingHere) {
   EXPECT_EQ(counter_.total(), 4);  // all but secrets
 }
 
+TEST(PushContext, AllowedAndRefusedGatewaysNeverShareSecrets) {
+  auto snapshot = snapshot_from_yaml(R"(
+apiVersion: v1
+kind: Secret
+metadata: {name: gw-cert, namespace: shop}
+stringData: {cert: CERT, key: PRIVATE-KEY}
+)");
+  Proxy refused;
+  refused.type = Proxy::Type::kRouter;
+  refused.ns = "shop";
+  refused.identity_verified = true;
+  Proxy allowed = refused;
+  allowed.credentials_allowed = true;
+  // Either order: whichever is generated first must not be handed to the other.
+  for (const Proxy* first : {&refused, &allowed}) {
+    PushContext fresh(snapshot);
+    fresh.resources(ResourceType::kSecret, *first);
+    auto with_key = fresh.resources(ResourceType::kSecret, allowed);
+    auto without = fresh.resources(ResourceType::kSecret, refused);
+    ASSERT_EQ(with_key->size(), 1u);
+    EXPECT_NE(with_key->front().wire->find("PRIVATE-KEY"), std::string::npos);
+    EXPECT_TRUE(without->empty());
+  }
+}
+
 }  // namespace
 }  // namespace jib::xds

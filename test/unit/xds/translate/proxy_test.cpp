@@ -64,6 +64,13 @@ TEST(Proxy, CacheKeySeparatesWhatGeneratorsRead) {
   b = a;
   b.ns = "y";
   EXPECT_NE(a.cache_key(), b.cache_key());
+  b = a;
+  b.identity_verified = true;
+  EXPECT_NE(a.cache_key(), b.cache_key());
+  // An allowed and a refused caller must never share cached SDS output (gateway keys).
+  Proxy allowed = b;
+  allowed.credentials_allowed = true;
+  EXPECT_NE(allowed.cache_key(), b.cache_key());
 }
 
 }  // namespace

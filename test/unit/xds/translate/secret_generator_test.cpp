@@ -1,5 +1,5 @@
 // SDS over ADS: the trust bundle for everyone; gateway credentials only to verified gateways of
-// the Secret's own namespace.
+// the Secret's own namespace, their private keys only to gateways allowed to read them.
 #include <gtest/gtest.h>
 
 #include "envoy/extensions/transport_sockets/tls/v3/secret.pb.h"
@@ -38,12 +38,13 @@ mesh::SnapshotPtr snapshot_with_roots(const std::string& roots) {
   return mesh::Snapshot::build(store.state(), nullptr, std::make_shared<const std::string>(roots));
 }
 
-Proxy gateway(const std::string& ns, bool verified) {
+Proxy gateway(const std::string& ns, bool verified, bool allowed = true) {
   Proxy proxy;
   proxy.type = Proxy::Type::kRouter;
   proxy.id = "router~127.0.0.1~gw." + ns + "~" + ns + ".svc.cluster.local";
   proxy.ns = ns;
   proxy.identity_verified = verified;
+  proxy.credentials_allowed = verified && allowed;
   return proxy;
 }
 
@@ -79,12 +80,28 @@ TEST(SecretGenerator, VerifiedGatewayGetsTheCredentialsOfItsOwnNamespaceOnly) {
   EXPECT_EQ(find(*n2, "kubernetes://cred"), nullptr);
 }
 
+TEST(SecretGenerator, CallerNotAllowedToReadSecretsGetsTheCaCertificateButNoKey) {
+  auto snapshot = snapshot_with_roots("ROOT");
+  // A workload of n1 that declares itself a router: verified, but not allowed.
+  auto secrets = generate_secrets(*snapshot, gateway("n1", true, /*allowed=*/false));
+  EXPECT_EQ(find(*secrets, "kubernetes://cred"), nullptr);
+  for (const Resource& r : *secrets) {
+    EXPECT_FALSE(unpack<Secret>(r).has_tls_certificate()) << r.name;
+    EXPECT_EQ(r.wire->find("KEY-n1"), std::string::npos) << r.name;
+  }
+  // CA certificates are public, as in istiod.
+  const Resource* ca = find(*secrets, "kubernetes://cred-cacert");
+  ASSERT_NE(ca, nullptr);
+  EXPECT_EQ(unpack<Secret>(*ca).validation_context().trusted_ca().inline_bytes(), "CA-n1");
+}
+
 TEST(SecretGenerator, NoCredentialsForUnverifiedStreamsOrSidecars) {
   auto snapshot = snapshot_with_roots("ROOT");
   auto unverified = generate_secrets(*snapshot, gateway("n1", false));
   EXPECT_EQ(find(*unverified, "kubernetes://cred"), nullptr);
   Proxy sidecar = testing::sidecar("n1");
   sidecar.identity_verified = true;
+  sidecar.credentials_allowed = true;
   auto from_sidecar = generate_secrets(*snapshot, sidecar);
   EXPECT_EQ(find(*from_sidecar, "kubernetes://cred"), nullptr);
   // Workload keys are the agent's: jibd never answers for `default`.

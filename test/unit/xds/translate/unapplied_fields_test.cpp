@@ -185,6 +185,17 @@ std::vector<Sample> samples() {
       {"Sidecar", "spec.egress[].captureMode",
        sidecar_doc("  egress:\n  - hosts: ['./*']\n    captureMode: IPTABLES\n"),
        sidecar_doc("  egress:\n  - hosts: ['./*']\n")},
+      {"Sidecar", "spec.ingress[].port.targetPort",
+       sidecar_doc(
+           "  ingress:\n  - port: {number: 9080, protocol: HTTP, name: http, targetPort: 9081}\n"
+           "    defaultEndpoint: 127.0.0.1:8080\n"),
+       sidecar_ingress("")},
+      {"Sidecar", "spec.egress[].port.targetPort",
+       sidecar_doc("  egress:\n  - hosts: ['./*']\n    port: {number: 9080, targetPort: 9081}\n"),
+       sidecar_doc("  egress:\n  - hosts: ['./*']\n    port: {number: 9080}\n")},
+      {"Sidecar", "spec.egress[].port.protocol",
+       sidecar_doc("  egress:\n  - hosts: ['./*']\n    port: {number: 9080, protocol: TCP}\n"),
+       sidecar_doc("  egress:\n  - hosts: ['./*']\n    port: {number: 9080}\n")},
       {"Sidecar", "spec.inboundConnectionPool",
        sidecar_ingress("") + "  inboundConnectionPool: {http: {http1MaxPendingRequests: 5}}\n",
        sidecar_ingress("")},
@@ -234,6 +245,8 @@ std::vector<Sample> samples() {
       "extensionProviders: [{name: zipkin, zipkin: {service: zipkin.default.svc.cluster.local, "
       "port: 9411}}]");
   add_mesh("defaultProviders", "defaultProviders: {tracing: [zipkin]}");
+  add_mesh("enableTracing", "enableTracing: false");
+  add_mesh("enablePrometheusMerge", "enablePrometheusMerge: false");
   add_mesh("accessLogFile", "accessLogFile: /dev/stdout");
   add_mesh("accessLogFormat", "accessLogFormat: '%START_TIME%'");
   add_mesh("accessLogEncoding", "accessLogEncoding: JSON");
@@ -267,6 +280,7 @@ Proxy router() {
   proxy.ip = "10.0.9.1";
   proxy.labels = {{"istio", "ingressgateway"}};
   proxy.identity_verified = true;
+  proxy.credentials_allowed = true;  // so that its SDS output carries the keys too
   return proxy;
 }
 
