@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -88,17 +89,26 @@ bool DirectoryWatch::drain() {
   return relevant;
 }
 
-bool DirectoryWatch::wait() {
+DirectoryWatch::Wake DirectoryWatch::wait(std::optional<std::chrono::milliseconds> timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout.value_or(std::chrono::hours(0));
   while (true) {
+    int wait_ms = dir_wd_ < 0 ? kMissingRetryMs : -1;
+    if (timeout) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return Wake::kTimeout;
+      wait_ms = wait_ms < 0 ? static_cast<int>(left.count())
+                            : std::min(wait_ms, static_cast<int>(left.count()));
+    }
     pollfd fds[2] = {{inotify_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
-    const int n = poll(fds, 2, dir_wd_ < 0 ? kMissingRetryMs : -1);
-    if (n < 0 && errno != EINTR) return false;
-    if (n > 0 && fds[1].revents != 0) return false;
+    const int n = poll(fds, 2, wait_ms);
+    if (n < 0 && errno != EINTR) return Wake::kStopped;
+    if (n > 0 && fds[1].revents != 0) return Wake::kStopped;
     const bool was_watching = dir_wd_ >= 0;
     const bool changed = n > 0 && (fds[0].revents & POLLIN) && drain();
     rearm();
     // A directory found again is read again, whatever the events said.
-    if (changed || (!was_watching && dir_wd_ >= 0)) return true;
+    if (changed || (!was_watching && dir_wd_ >= 0)) return Wake::kChanged;
   }
 }
 

@@ -6,7 +6,9 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace jib::mesh {
@@ -21,8 +23,9 @@ class DirectoryWatch {
   // Sets up inotify; false with *error when it cannot (a missing directory is not an error: it
   // is watched for from its parent).
   bool start(std::string* error);
-  // Blocks until the directory's files may have changed (true), or until wake() (false).
-  bool wait();
+  enum class Wake { kChanged, kTimeout, kStopped };
+  // Blocks until the directory's files may have changed, the timeout (if any) passes, or wake().
+  Wake wait(std::optional<std::chrono::milliseconds> timeout = std::nullopt);
   // Makes wait() return false; callable from any thread.
   void wake();
 

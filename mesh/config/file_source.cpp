@@ -71,10 +71,24 @@ size_t FileSource::sync() {
                  "; keeping the config loaded from it until it is back");
     }
     reported_missing_ = true;
+    empty_since_.reset();  // missing is not empty: kept for as long as it takes
     return 1;
   }
   if (reported_missing_) log::info(kLog, options_.dir.string(), ": directory is back");
   reported_missing_ = false;
+  if (!present.empty() || applied_.empty()) {
+    empty_since_.reset();
+  } else {
+    const auto now = std::chrono::steady_clock::now();
+    if (!empty_since_) {
+      empty_since_ = now;
+      log::info(kLog, options_.dir.string(), ": no config file left; its ", applied_.size(),
+                " object(s) stay until it has been empty for ", options_.empty_grace.count(),
+                " ms");
+    }
+    if (now - *empty_since_ < options_.empty_grace) return 0;
+    empty_since_.reset();
+  }
   std::erase_if(files_, [&](const auto& f) { return !present.contains(f.first); });
 
   size_t errors = 0;
@@ -89,8 +103,7 @@ size_t FileSource::sync() {
       }
       state.read_error = error;
       ++errors;
-    } else if (content != state.content || state.content.empty() ||
-               !state.read_error.empty()) {
+    } else if (content != state.content || state.content.empty() || !state.read_error.empty()) {
       state.read_error.clear();
       errors += update_file(name, state, std::move(content), desired);
     }
@@ -167,7 +180,18 @@ void FileSource::run() {
   // Which files changed does not matter: a pass re-reads the directory and parses only the files
   // whose content changed, which also covers renames and queue overflows. The push queue
   // debounces what the passes apply.
-  while (watch_->wait()) sync();
+  while (true) {
+    std::optional<std::chrono::milliseconds> timeout;
+    {
+      std::lock_guard lock(sync_mutex_);
+      if (empty_since_) {
+        timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
+            *empty_since_ + options_.empty_grace - std::chrono::steady_clock::now());
+      }
+    }
+    if (watch_->wait(timeout) == DirectoryWatch::Wake::kStopped) return;
+    sync();
+  }
 }
 
 }  // namespace jib::mesh

@@ -1,10 +1,12 @@
 // Config from a directory of YAML files, watched with inotify (DirectoryWatch).
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,6 +22,10 @@ struct FileSourceOptions {
   std::filesystem::path dir;
   // A larger file is an error of that file (its last good objects stay), never read whole.
   size_t max_file_bytes = kDefaultMaxConfigFileBytes;
+  // A directory that has just lost every file is more likely being replaced (deleted and made
+  // again, `rm -rf` then a copy) than meant empty: its objects are unloaded only once it has
+  // stayed empty (or missing) this long.
+  std::chrono::milliseconds empty_grace{2000};
 };
 
 // Loads every *.yaml / *.yml file of the directory (multi-document) into the store and keeps
@@ -27,8 +33,9 @@ struct FileSourceOptions {
 // object, field, reason) and the last good version of its objects stays in force: files are
 // all-or-nothing. When two files define the same object, the later file (by name) is in error.
 // Every change found in one pass over the directory is applied to the store as one batch. The
-// directory may be deleted, replaced or re-pointed while watched: while it is missing, the last
-// good config stays in force, and what is there when it is back is applied.
+// directory may be deleted, replaced or re-pointed while watched: while it is missing, or empty
+// for less than empty_grace, the last good config stays in force, and what is there when it is
+// back is applied.
 class FileSource final : public ConfigSource {
  public:
   FileSource(FileSourceOptions options, ConfigStore& store);
@@ -69,6 +76,8 @@ class FileSource final : public ConfigSource {
   std::map<std::string, FileState> files_;  // by file name, in the order conflicts are settled
   std::map<ConfigKey, Claim> applied_;      // what this source has put into the store
   bool reported_missing_ = false;           // the directory's absence is logged once
+  // Since when the watched directory has had no config file while objects from it are loaded.
+  std::optional<std::chrono::steady_clock::time_point> empty_since_;
   std::unique_ptr<DirectoryWatch> watch_;
   std::thread thread_;
 };

@@ -30,7 +30,7 @@ def test_short_lived_proxies_with_keys_of_their_own_leave_nothing(config_dir, ji
     mesh_of(config_dir)
     j = jibd(log_level="info")
     for i in range(100):  # warm up: allocator pools, gRPC threads
-        assert len(one_proxy(j.xds_port, f"warm-{i}").resources) == SERVICES
+        assert len(one_proxy(j.xds_port, f"warm-{i}").resources) >= SERVICES
     baseline = rss_mib(j.pid)
     for i in range(1500):
         one_proxy(j.xds_port, f"ns-{i}")

@@ -124,6 +124,39 @@ TEST_F(FileSourceTest, EditsInvalidEditsAndRemovals) {
   EXPECT_TRUE(has(se_key("a")));
 }
 
+TEST_F(FileSourceTest, AnEmptiedDirectoryIsUnloadedOnlyAfterTheGrace) {
+  // `rm -rf dir` removes the files before the directory: that must not unload the mesh.
+  write("a.yaml", service_entry("a", "a.example.com"));
+  FileSource patient({dir_, kDefaultMaxConfigFileBytes, std::chrono::hours(1)}, store_);
+  ASSERT_EQ(patient.load(), 0u);
+  std::filesystem::remove(dir_ / "a.yaml");
+  EXPECT_EQ(patient.load(), 0u);
+  EXPECT_TRUE(has(se_key("a")));
+  // A file back within the grace ends it.
+  write("b.yaml", service_entry("b", "b.example.com"));
+  EXPECT_EQ(patient.load(), 0u);
+  EXPECT_TRUE(has(se_key("b")));
+  EXPECT_FALSE(has(se_key("a")));
+
+  FileSource prompt({dir_, kDefaultMaxConfigFileBytes, std::chrono::milliseconds(0)}, store_);
+  ASSERT_EQ(prompt.load(), 0u);
+  std::filesystem::remove(dir_ / "b.yaml");
+  EXPECT_EQ(prompt.load(), 0u);
+  EXPECT_FALSE(has(se_key("b")));
+}
+
+TEST_F(FileSourceTest, AWatchedDirectoryEmptiedIsUnloadedWhenTheGraceEnds) {
+  write("a.yaml", service_entry("a", "a.example.com"));
+  FileSource source({dir_, kDefaultMaxConfigFileBytes, std::chrono::milliseconds(300)}, store_);
+  ASSERT_EQ(source.load(), 0u);
+  std::string error;
+  ASSERT_TRUE(source.start(&error)) << error;
+  std::filesystem::remove(dir_ / "a.yaml");
+  // No event comes after the removal: the watcher itself ends the grace.
+  EXPECT_TRUE(wait_for([&] { return !has(se_key("a")); }));
+  source.stop();
+}
+
 TEST_F(FileSourceTest, FileThatWasNeverGoodContributesNothing) {
   write("bad.yaml", service_entry("ok", "ok.example.com") + "---\n" +
                         service_entry("bad", "no_underscores.example.com"));
