@@ -16,8 +16,11 @@ import sys
 import tempfile
 import time
 
+import grpc  # noqa: E402
+
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "test"))
-from helpers import xds_wire as wire  # noqa: E402
+from helpers.ads_client import CDS, AdsStream  # noqa: E402
+from helpers.envoy import node_id  # noqa: E402
 
 
 def free_port():
@@ -43,11 +46,13 @@ def service_entries(n):
 
 
 def one_proxy(port, ns):
-    with wire.plaintext(port) as channel:
-        call = wire.ads_call(channel)
-        requests = iter([wire.request(wire.CDS, node=wire.node_id(ns=ns),
-                                      metadata={"NAMESPACE": ns})])
-        return len(next(call(requests, timeout=30)).resources)
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+        stream = AdsStream(channel, node_id("app-0", ns), {"NAMESPACE": ns}, timeout=30)
+        try:
+            stream.subscribe(CDS)
+            return len(stream.next(timeout=30).resources)
+        finally:
+            stream.close()
 
 
 def main():

@@ -2,12 +2,12 @@
 come and go with cache keys of their own, NACK floods, huge node ids and subscriptions. jibd
 stays alive, its memory flat and its log short."""
 import os
-import queue
 
 import grpc
 
 from adversarial.attacks import rss_mib, service_entry
-from helpers import xds_wire as wire
+from helpers.ads_client import CDS, SDS, AdsStream
+from helpers.envoy import node_id
 
 SERVICES = 200
 
@@ -17,13 +17,19 @@ def mesh_of(config_dir, n=SERVICES):
         service_entry(f"svc-{i}", f"svc-{i}.example.com") for i in range(n)))
 
 
-def one_proxy(port, ns, names=(), type_url=wire.CDS):
+def plaintext(port):
+    return grpc.insecure_channel(f"127.0.0.1:{port}")
+
+
+def one_proxy(port, ns, names=(), type_url=CDS, node=None):
     """Connects as a sidecar of namespace ns, takes the first response, disconnects."""
-    with wire.plaintext(port) as channel:
-        responses = wire.ads_call(channel)(
-            iter([wire.request(type_url, node=wire.node_id(ns=ns), names=names,
-                               metadata={"NAMESPACE": ns})]), timeout=10)
-        return next(responses)
+    with plaintext(port) as channel:
+        stream = AdsStream(channel, node or node_id("app-0", ns), {"NAMESPACE": ns}, timeout=20)
+        try:
+            stream.subscribe(type_url, names)
+            return stream.next()
+        finally:
+            stream.close()
 
 
 def test_short_lived_proxies_with_keys_of_their_own_leave_nothing(config_dir, jibd):
@@ -49,29 +55,23 @@ def test_nack_floods_and_huge_texts_are_clipped_and_rate_limited(config_dir, jib
     j = jibd(log_level="info")
     before = log_size(j)
     detail = "E" * (1 << 20)
-    with wire.plaintext(j.xds_port) as channel:
-        requests = queue.Queue()
-        requests.put(wire.request(wire.CDS, node=wire.node_id(ns="flood")))
-        responses = wire.ads_call(channel)(iter(requests.get, None), timeout=30)
-        first = next(responses)
+    with plaintext(j.xds_port) as channel:
+        stream = AdsStream(channel, node_id("app-0", "flood"), {"NAMESPACE": "flood"})
+        stream.subscribe(CDS)
+        first = stream.next()
         for _ in range(200):
-            requests.put(wire.request(wire.CDS, version=first.version_info, nonce=first.nonce,
-                                      error=detail))
-        requests.put(None)  # half-close: the server ends the stream when it has read all
-        for _ in responses:
-            pass
+            stream.nack(first, detail)
+        stream.close()
     # Hundreds of huge node ids on as many streams from one address.
     for i in range(300):
-        with wire.plaintext(j.xds_port) as channel:
-            try:
-                next(wire.ads_call(channel)(iter([wire.request(wire.CDS, node="x" * 100_000)]),
-                                            timeout=5))
-            except grpc.RpcError as e:
-                assert e.code() == grpc.StatusCode.INVALID_ARGUMENT
-                assert len(e.details()) < 2048
+        try:
+            one_proxy(j.xds_port, "x", node="x" * 100_000)
+            raise AssertionError("a malformed node id was served")
+        except grpc.RpcError as e:
+            assert e.code() == grpc.StatusCode.INVALID_ARGUMENT
+            assert len(e.details()) < 2048
     # 100k names in one subscription.
-    one_proxy(j.xds_port, "names", names=[f"name-{i}" for i in range(100_000)],
-              type_url=wire.SDS)
+    one_proxy(j.xds_port, "names", names=[f"name-{i}" for i in range(100_000)], type_url=SDS)
     grown = log_size(j) - before
     assert grown < 256 * 1024, f"the log grew by {grown} bytes"
     text = j.log_text()

@@ -7,6 +7,7 @@ tests use, by their upstream field numbers.
       .subscribe(type_url, names)   a request (the first carries the node)
       .next(timeout)                the next DiscoveryResponse; raises on timeout or error
       .ack(response)                ACKs it
+      .nack(response, message)      NACKs it with error_detail.message
       .next_matching(pred, timeout) ACKs responses until one satisfies pred; returns it
       .close()
   secrets(response) -> {name: Secret}
@@ -40,11 +41,14 @@ def _messages():
     s, b, msg = F.TYPE_STRING, F.TYPE_BYTES, F.TYPE_MESSAGE
     message("Node", [("id", 1, s, None, False),
                      ("metadata", 3, msg, ".google.protobuf.Struct", False)])
+    message("Status", [("code", 1, F.TYPE_INT32, None, False),  # google.rpc.Status
+                       ("message", 2, s, None, False)])
     message("DiscoveryRequest", [("version_info", 1, s, None, False),
                                  ("node", 2, msg, ".jibtest.Node", False),
                                  ("resource_names", 3, s, None, True),
                                  ("type_url", 4, s, None, False),
-                                 ("response_nonce", 5, s, None, False)])
+                                 ("response_nonce", 5, s, None, False),
+                                 ("error_detail", 6, msg, ".jibtest.Status", False)])
     message("DiscoveryResponse", [("version_info", 1, s, None, False),
                                   ("resources", 2, msg, ".google.protobuf.Any", True),
                                   ("type_url", 4, s, None, False),
@@ -121,6 +125,12 @@ class AdsStream:
         self._request(type_url=response.type_url, version_info=response.version_info,
                       response_nonce=response.nonce,
                       resource_names=self._names.get(response.type_url, []))
+
+    def nack(self, response, message):
+        self._request(type_url=response.type_url, version_info=response.version_info,
+                      response_nonce=response.nonce,
+                      resource_names=self._names.get(response.type_url, []),
+                      error_detail={"code": 3, "message": message})
 
     def next_matching(self, pred, timeout=10):
         deadline = time.monotonic() + timeout
