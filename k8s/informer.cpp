@@ -164,6 +164,7 @@ Informer::ListOutcome Informer::relist(std::stop_token stop) {
     }
     if (!page.ok()) {
       log::warn(kLog, "list ", resource_.str(), " failed: ", page.error);
+      restart_backoff_if_busy(page);
       return ListOutcome::kFailed;
     }
     const auto& meta = page.body["metadata"];
@@ -246,8 +247,16 @@ bool Informer::watch_once(std::stop_token stop, bool* failed) {
   }
   if (got_event) backoff_.reset();
   log::warn(kLog, "watch ", resource_.str(), " failed: ", r.error, "; resuming");
+  restart_backoff_if_busy(r);
   *failed = true;
   return relist_needed || r.not_found();
+}
+
+void Informer::restart_backoff_if_busy(const Result& r) {
+  // 429 is a server that is up but not ready yet (storage re-initializing after a restart): the
+  // delays grown while it was unreachable would hold this informer back for tens of seconds
+  // after it is back, so the backoff starts over from its first, short delay.
+  if (r.status == 429) backoff_.reset();
 }
 
 void Informer::apply(InformerEvent::Type type, nlohmann::json object) {

@@ -90,6 +90,7 @@ class Informer {
   ListOutcome relist(std::stop_token stop);
   // One watch; returns true when the next step is a re-list (410).
   bool watch_once(std::stop_token stop, bool* failed);
+  void restart_backoff_if_busy(const Result& r);
   void apply(InformerEvent::Type type, nlohmann::json object);
   void emit(const InformerEvent& event);
   // Sleeps d unless stopped first; false when stopped.
