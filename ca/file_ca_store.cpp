@@ -87,16 +87,14 @@ class FileCaStore final : public CaStore {
       *error = "mkdir " + staging + ": " + std::strerror(errno);
       return false;
     }
-    for (const FileSpec& f : kFiles) {
-      const std::string_view name = f.name;
-      const std::string& data = name == "next-ca-key.pem"      ? ca.next_key_pem
-                                : name == "ca-key.pem"         ? ca.key_pem
-                                : name == "next-ca-cert.pem"   ? ca.next_cert_pem
-                                : name == "previous-roots.pem" ? prev
-                                : name == "root-cert.pem"      ? bundle
-                                                               : ca.cert_pem;
-      step(name);
-      if (!write_file_atomic(staging + "/" + f.name, data, f.mode, error)) return discard(error);
+    // In kFiles' order.
+    const std::array<const std::string*, kFiles.size()> contents{
+        &ca.next_key_pem, &ca.key_pem, &ca.next_cert_pem, &prev, &bundle, &ca.cert_pem};
+    for (size_t i = 0; i < kFiles.size(); ++i) {
+      step(kFiles[i].name);
+      if (!write_file_atomic(staging + "/" + kFiles[i].name, *contents[i], kFiles[i].mode, error)) {
+        return discard(error);
+      }
     }
     step(kComplete);
     if (!write_file_atomic(staging + "/" + kComplete, "", 0600, error)) return discard(error);

@@ -59,7 +59,6 @@ bool AdsServer::add(const std::shared_ptr<AdsStream>& stream) {
 void AdsServer::identified(const Proxy& proxy) {
   const std::string key = proxy.cache_key();
   std::lock_guard lock(mutex_);
-  ++proxies_by_key_[key];
   ++proxies_by_key_and_ip_[{key, proxy.ip}];
 }
 
@@ -71,19 +70,16 @@ void AdsServer::remove(const AdsStream* stream) {
 void AdsServer::released(const Proxy& proxy) {
   const std::string key = proxy.cache_key();
   PushContextPtr context;
-  bool last_of_ip = false;
   bool last_of_key = false;
   {
     std::lock_guard lock(mutex_);
     // Counted down only for a proxy that was counted up.
     auto by_ip = proxies_by_key_and_ip_.find({key, proxy.ip});
-    if (by_ip == proxies_by_key_and_ip_.end()) return;
-    last_of_ip = --by_ip->second == 0;
-    if (last_of_ip) proxies_by_key_and_ip_.erase(by_ip);
-    auto by_key = proxies_by_key_.find(key);
-    last_of_key = --by_key->second == 0;
-    if (last_of_key) proxies_by_key_.erase(by_key);
-    if (!last_of_ip) return;
+    if (by_ip == proxies_by_key_and_ip_.end() || --by_ip->second > 0) return;
+    proxies_by_key_and_ip_.erase(by_ip);
+    // Entries are sorted by key first: another IP of this key would be the first at or after it.
+    auto same_key = proxies_by_key_and_ip_.lower_bound({key, std::string()});
+    last_of_key = same_key == proxies_by_key_and_ip_.end() || same_key->first.first != key;
     context = current_;
   }
   context->evict(key, proxy.ip, last_of_key);

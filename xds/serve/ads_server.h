@@ -47,8 +47,7 @@ class AdsServer final : public AdsStreamHost {
   mutable std::mutex mutex_;
   PushContextPtr current_;
   std::map<const AdsStream*, std::weak_ptr<AdsStream>> streams_;
-  // Connected proxies by cache key, and by cache key and IP.
-  std::map<std::string, int> proxies_by_key_;
+  // Connected proxies by cache key and IP.
   std::map<std::pair<std::string, std::string>, int> proxies_by_key_and_ip_;
 };
 
